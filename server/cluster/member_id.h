@@ -1,0 +1,26 @@
+// Member and cluster identifiers derived the way etcd derives them, so a raftkv
+// cluster started with the same flags reports the same IDs as etcd would.
+#ifndef RAFTKV_SERVER_CLUSTER_MEMBER_ID_H_
+#define RAFTKV_SERVER_CLUSTER_MEMBER_ID_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace raftkv::server {
+
+// First 8 bytes (big endian) of sha1(sorted peer URLs ++ cluster token [++ unix seconds]).
+// `unix_seconds` is only used for members added at runtime (etcd mixes in the time
+// so re-adding the same URLs yields a new ID); pass -1 for bootstrap members.
+uint64_t ComputeMemberId(std::vector<std::string> peer_urls, const std::string& cluster_token,
+                         int64_t unix_seconds = -1);
+
+// First 8 bytes (big endian) of sha1 over the sorted member IDs (8 bytes big endian each).
+uint64_t ComputeClusterId(std::vector<uint64_t> member_ids);
+
+// Hex form used by etcdctl and logs ("8e9e05c52164694d").
+std::string MemberIdToHex(uint64_t id);
+
+}  // namespace raftkv::server
+
+#endif  // RAFTKV_SERVER_CLUSTER_MEMBER_ID_H_
