@@ -1,0 +1,84 @@
+#include "tools/bench/closed_loop_driver.h"
+
+namespace raftkv::bench {
+
+using Clock = std::chrono::steady_clock;
+
+double RunResult::OpsPerSecond() const {
+  const double seconds = absl::ToDoubleSeconds(elapsed);
+  return seconds > 0 ? static_cast<double>(ops) / seconds : 0.0;
+}
+
+ClosedLoopDriver::ClosedLoopDriver(Workload& workload, const RunLimits& limits)
+    : workload_(workload), limits_(limits), clients_(std::max(1, limits.clients)) {}
+
+RunResult ClosedLoopDriver::Run() {
+  start_ = Clock::now();
+  deadline_ = start_ + absl::ToChronoNanoseconds(limits_.duration);
+  running_clients_ = static_cast<int>(clients_.size());
+  for (int c = 0; c < static_cast<int>(clients_.size()); ++c) IssueNext(c);
+  {
+    std::unique_lock<std::mutex> lock(mu_);
+    all_finished_.wait(lock, [this] { return running_clients_ == 0; });
+  }
+  RunResult result;
+  for (const auto& client : clients_) {
+    result.latency.Merge(client.latency);
+    result.ops += client.ops;
+    result.errors += client.errors;
+  }
+  result.first_error = first_error_;
+  result.elapsed = absl::Nanoseconds(last_done_ns_.load());
+  return result;
+}
+
+bool ClosedLoopDriver::ClaimNextOp(int64_t& seq) {
+  if (total_errors_.load(std::memory_order_relaxed) >= limits_.max_errors) return false;
+  if (limits_.total > 0) {
+    seq = next_seq_.fetch_add(1);
+    return seq < limits_.total;
+  }
+  if (Clock::now() >= deadline_) return false;
+  seq = next_seq_.fetch_add(1);
+  return true;
+}
+
+void ClosedLoopDriver::IssueNext(int client) {
+  int64_t seq = 0;
+  if (!ClaimNextOp(seq)) {
+    ClientFinished();
+    return;
+  }
+  clients_[client].op_start = Clock::now();
+  workload_.StartOp(OpTicket{client, seq},
+                    [this, client](const absl::Status& status) { OnOpDone(client, status); });
+}
+
+void ClosedLoopDriver::OnOpDone(int client, const absl::Status& status) {
+  const auto now = Clock::now();
+  ClientState& state = clients_[client];
+  if (status.ok()) {
+    state.latency.Record(
+        std::chrono::duration_cast<std::chrono::nanoseconds>(now - state.op_start).count());
+    ++state.ops;
+  } else {
+    ++state.errors;
+    if (total_errors_.fetch_add(1) == 0) {
+      std::lock_guard<std::mutex> lock(mu_);
+      first_error_ = status.ToString();
+    }
+  }
+  const int64_t since_start =
+      std::chrono::duration_cast<std::chrono::nanoseconds>(now - start_).count();
+  int64_t seen = last_done_ns_.load();
+  while (since_start > seen && !last_done_ns_.compare_exchange_weak(seen, since_start)) {
+  }
+  IssueNext(client);
+}
+
+void ClosedLoopDriver::ClientFinished() {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (--running_clients_ == 0) all_finished_.notify_all();
+}
+
+}  // namespace raftkv::bench
