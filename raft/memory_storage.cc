@@ -1,0 +1,137 @@
+#include "raft/memory_storage.h"
+
+#include "absl/strings/str_cat.h"
+#include "raft/util.h"
+
+namespace raftkv::raft {
+
+MemoryStorage::MemoryStorage() { entries_.emplace_back(); }
+
+absl::StatusOr<std::pair<raftpb::HardState, raftpb::ConfState>> MemoryStorage::InitialState()
+    const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return std::make_pair(hard_state_, snapshot_.metadata().conf_state());
+}
+
+absl::StatusOr<std::vector<raftpb::Entry>> MemoryStorage::Entries(uint64_t lo, uint64_t hi,
+                                                                  uint64_t max_bytes) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  const uint64_t offset = entries_[0].index();
+  if (lo <= offset) return CompactedError();
+  if (hi > LastIndexLocked() + 1) return EntryUnavailableError();
+  std::vector<raftpb::Entry> out;
+  uint64_t total = 0;
+  for (uint64_t i = lo; i < hi; ++i) {
+    const raftpb::Entry& entry = entries_[i - offset];
+    total += EntrySize(entry);
+    if (!out.empty() && total > max_bytes) break;
+    out.push_back(entry);
+  }
+  return out;
+}
+
+absl::StatusOr<uint64_t> MemoryStorage::Term(uint64_t i) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  const uint64_t offset = entries_[0].index();
+  if (i < offset) return CompactedError();
+  if (i - offset >= entries_.size()) return EntryUnavailableError();
+  return entries_[i - offset].term();
+}
+
+uint64_t MemoryStorage::FirstIndex() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return FirstIndexLocked();
+}
+
+uint64_t MemoryStorage::LastIndex() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return LastIndexLocked();
+}
+
+absl::StatusOr<raftpb::Snapshot> MemoryStorage::Snapshot() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return snapshot_;
+}
+
+void MemoryStorage::SetHardState(const raftpb::HardState& state) {
+  std::lock_guard<std::mutex> lock(mu_);
+  hard_state_ = state;
+}
+
+raftpb::HardState MemoryStorage::hard_state() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return hard_state_;
+}
+
+absl::Status MemoryStorage::Append(const std::vector<raftpb::Entry>& entries) {
+  if (entries.empty()) return absl::OkStatus();
+  std::lock_guard<std::mutex> lock(mu_);
+  const uint64_t first = FirstIndexLocked();
+  const uint64_t last_new = entries.back().index();
+  if (last_new < first) return absl::OkStatus();  // everything already compacted
+  size_t skip = entries[0].index() < first ? first - entries[0].index() : 0;
+  const uint64_t start = entries[skip].index();
+  const uint64_t offset = entries_[0].index();
+  if (start > LastIndexLocked() + 1) {
+    return absl::InternalError(
+        absl::StrCat("missing log entry: last ", LastIndexLocked(), ", appending at ", start));
+  }
+  entries_.resize(start - offset);  // drops the conflicting suffix, if any
+  entries_.insert(entries_.end(), entries.begin() + skip, entries.end());
+  return absl::OkStatus();
+}
+
+absl::Status MemoryStorage::ApplySnapshot(const raftpb::Snapshot& snapshot) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (snapshot.metadata().index() < snapshot_.metadata().index()) {
+    return absl::FailedPreconditionError("requested snapshot is out of date");
+  }
+  snapshot_ = snapshot;
+  entries_.clear();
+  entries_.emplace_back();
+  entries_[0].set_index(snapshot.metadata().index());
+  entries_[0].set_term(snapshot.metadata().term());
+  return absl::OkStatus();
+}
+
+absl::StatusOr<raftpb::Snapshot> MemoryStorage::CreateSnapshot(uint64_t index,
+                                                               const raftpb::ConfState* conf_state,
+                                                               std::string data) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (index <= snapshot_.metadata().index()) {
+    return absl::FailedPreconditionError("requested snapshot is out of date");
+  }
+  if (index > LastIndexLocked()) {
+    return absl::OutOfRangeError(
+        absl::StrCat("snapshot index ", index, " is beyond last index ", LastIndexLocked()));
+  }
+  const uint64_t offset = entries_[0].index();
+  auto* meta = snapshot_.mutable_metadata();
+  meta->set_index(index);
+  meta->set_term(entries_[index - offset].term());
+  if (conf_state != nullptr) *meta->mutable_conf_state() = *conf_state;
+  snapshot_.set_data(std::move(data));
+  return snapshot_;
+}
+
+absl::Status MemoryStorage::Compact(uint64_t index) {
+  std::lock_guard<std::mutex> lock(mu_);
+  const uint64_t offset = entries_[0].index();
+  if (index <= offset) return CompactedError();
+  if (index > LastIndexLocked()) {
+    return absl::OutOfRangeError(
+        absl::StrCat("compact index ", index, " is beyond last index ", LastIndexLocked()));
+  }
+  const size_t cut = index - offset;
+  raftpb::Entry marker;
+  marker.set_index(entries_[cut].index());
+  marker.set_term(entries_[cut].term());
+  std::vector<raftpb::Entry> kept;
+  kept.reserve(entries_.size() - cut);
+  kept.push_back(std::move(marker));
+  for (size_t i = cut + 1; i < entries_.size(); ++i) kept.push_back(std::move(entries_[i]));
+  entries_ = std::move(kept);
+  return absl::OkStatus();
+}
+
+}  // namespace raftkv::raft

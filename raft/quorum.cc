@@ -1,0 +1,25 @@
+#include "raft/quorum.h"
+
+#include <algorithm>
+#include <functional>
+
+namespace raftkv::raft {
+
+uint64_t MajorityCommittedIndex(std::vector<uint64_t> matches) {
+  if (matches.empty()) return 0;
+  const size_t q = QuorumSize(matches.size());
+  // The q-th largest match is held by at least q voters.
+  std::nth_element(matches.begin(), matches.begin() + (q - 1), matches.end(),
+                   std::greater<uint64_t>());
+  return matches[q - 1];
+}
+
+VoteResult MajorityVoteResult(size_t voters, size_t granted, size_t rejected) {
+  if (voters == 0) return VoteResult::kPending;
+  const size_t q = QuorumSize(voters);
+  if (granted >= q) return VoteResult::kWon;
+  if (voters - rejected < q) return VoteResult::kLost;
+  return VoteResult::kPending;
+}
+
+}  // namespace raftkv::raft

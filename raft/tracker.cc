@@ -1,0 +1,88 @@
+#include "raft/tracker.h"
+
+#include <vector>
+
+namespace raftkv::raft {
+
+void ProgressTracker::AddVoter(uint64_t id, uint64_t next) {
+  if (voters_.count(id)) return;
+  if (learners_.erase(id)) {
+    progress_.at(id).is_learner = false;
+  } else {
+    Progress pr(max_inflight_);
+    pr.next = next;
+    // A new peer gets one election timeout before CheckQuorum may count it as dead.
+    pr.recent_active = true;
+    progress_.emplace(id, std::move(pr));
+  }
+  voters_.insert(id);
+}
+
+void ProgressTracker::AddLearner(uint64_t id, uint64_t next) {
+  if (voters_.count(id) || learners_.count(id)) return;
+  Progress pr(max_inflight_);
+  pr.next = next;
+  pr.recent_active = true;
+  pr.is_learner = true;
+  progress_.emplace(id, std::move(pr));
+  learners_.insert(id);
+}
+
+void ProgressTracker::Remove(uint64_t id) {
+  progress_.erase(id);
+  voters_.erase(id);
+  learners_.erase(id);
+  votes_.erase(id);
+}
+
+Progress* ProgressTracker::Get(uint64_t id) {
+  auto it = progress_.find(id);
+  return it == progress_.end() ? nullptr : &it->second;
+}
+
+const Progress* ProgressTracker::Get(uint64_t id) const {
+  auto it = progress_.find(id);
+  return it == progress_.end() ? nullptr : &it->second;
+}
+
+uint64_t ProgressTracker::Committed() const {
+  std::vector<uint64_t> matches;
+  matches.reserve(voters_.size());
+  for (uint64_t id : voters_) matches.push_back(progress_.at(id).match);
+  return MajorityCommittedIndex(std::move(matches));
+}
+
+bool ProgressTracker::QuorumActive() const {
+  std::set<uint64_t> active;
+  for (uint64_t id : voters_) {
+    if (progress_.at(id).recent_active) active.insert(id);
+  }
+  return HasQuorum(active);
+}
+
+bool ProgressTracker::HasQuorum(const std::set<uint64_t>& ids) const {
+  size_t count = 0;
+  for (uint64_t id : voters_) count += ids.count(id);
+  return !voters_.empty() && count >= QuorumSize(voters_.size());
+}
+
+VoteResult ProgressTracker::TallyVotes(size_t* granted, size_t* rejected) const {
+  size_t g = 0, r = 0;
+  for (uint64_t id : voters_) {
+    auto it = votes_.find(id);
+    if (it == votes_.end()) continue;
+    (it->second ? g : r)++;
+  }
+  if (granted) *granted = g;
+  if (rejected) *rejected = r;
+  return MajorityVoteResult(voters_.size(), g, r);
+}
+
+ConfState ProgressTracker::ToConfState() const {
+  ConfState cs;
+  for (uint64_t id : voters_) cs.add_voters(id);
+  for (uint64_t id : learners_) cs.add_learners(id);
+  return cs;
+}
+
+}  // namespace raftkv::raft
