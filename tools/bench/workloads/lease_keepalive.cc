@@ -31,12 +31,30 @@ class KeepAliveStream : public KeepAliveReactor {
     {
       std::lock_guard<std::mutex> lock(mu_);
       pending_ = std::move(done);
+      // The answer to the previous keep-alive can arrive before gRPC reports
+      // its write done; a second StartWrite then would be API misuse, so the
+      // write is deferred to OnWriteDone.
+      if (write_in_flight_) {
+        write_deferred_ = true;
+        return;
+      }
+      write_in_flight_ = true;
     }
     StartWrite(&request_);
   }
 
   void OnWriteDone(bool ok) override {
-    if (!ok) Fail(absl::UnavailableError("keep-alive stream broken (write)"));
+    if (!ok) {
+      Fail(absl::UnavailableError("keep-alive stream broken (write)"));
+      return;
+    }
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      write_in_flight_ = write_deferred_;
+      if (!write_deferred_) return;
+      write_deferred_ = false;
+    }
+    StartWrite(&request_);
   }
 
   void OnReadDone(bool ok) override {
@@ -81,6 +99,8 @@ class KeepAliveStream : public KeepAliveReactor {
   std::condition_variable finished_cv_;
   OpDone pending_;
   bool finished_ = false;
+  bool write_in_flight_ = false;
+  bool write_deferred_ = false;
 };
 
 class LeaseKeepAliveWorkload : public Workload {
