@@ -5,9 +5,11 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -15,6 +17,7 @@
 #include <memory>
 #include <mutex>
 #include <random>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -199,6 +202,18 @@ class Member {
   PeerTransport transport_;
 };
 
+// Like a raft leader, sends a message to `to` every 20 ms (outside the handler's lock, since
+// Send() may call the handler) until `condition` holds on `observer`; false after kDeadline.
+bool KeepSendingUntil(PeerTransport& transport, RecordingHandler& observer, uint64_t to,
+                      uint64_t* next_index, const std::function<bool()>& condition) {
+  const auto deadline = steady_clock::now() + kDeadline;
+  while (steady_clock::now() < deadline) {
+    transport.Send({AppendMessage(1, to, (*next_index)++)});
+    if (observer.WaitUntil(condition, milliseconds(20))) return true;
+  }
+  return false;
+}
+
 // True when `messages` hold indexes first, first+1, ... in order.
 bool ConsecutiveFrom(const std::vector<raftpb::Message>& messages, uint64_t first) {
   for (size_t i = 0; i < messages.size(); ++i) {
@@ -306,26 +321,18 @@ TEST(PeerTransportTest, ReconnectsAfterPeerServerRestarts) {
 
   b.StopServer();
   // Raft keeps sending heartbeats and appends; the transport must report the peer down.
-  ASSERT_TRUE(a.handler().WaitUntil([&] {
-    a.transport().Send({AppendMessage(1, 2, index++)});  // Runs under the handler lock: fine,
-    return a.handler().unreachable_[2] > 0;              // handlers are never called inside.
-  }));
-  // (WaitUntil re-evaluates on every handler event only; keep nudging with a bounded loop.)
+  ASSERT_TRUE(KeepSendingUntil(a.transport(), a.handler(), 2, &index,
+                               [&] { return a.handler().unreachable_[2] > 0; }));
 
   b.StartServer(b.port());
-  const auto deadline = steady_clock::now() + kDeadline;
-  uint64_t first_after_restart = 0;
-  while (first_after_restart == 0 && steady_clock::now() < deadline) {
-    a.transport().Send({AppendMessage(1, 2, index++)});
-    b.handler().WaitUntil(
-        [&] {
-          auto& received = b.handler().received_[1];
-          if (received.size() > 1) first_after_restart = received[1].index();
-          return first_after_restart != 0;
-        },
-        milliseconds(50));
+  ASSERT_TRUE(KeepSendingUntil(a.transport(), b.handler(), 2, &index, [&] {
+    return b.handler().received_[1].size() > 1;
+  })) << "no message arrived after the restart";
+  uint64_t first_after_restart;
+  {
+    std::lock_guard<std::mutex> lock(b.handler().mu_);
+    first_after_restart = b.handler().received_[1][1].index();
   }
-  ASSERT_NE(first_after_restart, 0u) << "no message arrived after the restart";
 
   const uint64_t burst_start = index;
   std::vector<raftpb::Message> burst;
@@ -374,10 +381,9 @@ TEST(PeerTransportTest, UnreachablePeerIsReportedAndMessagesDropped) {
   RecordingHandler handler;
   PeerTransport transport(1, &handler);
   ASSERT_TRUE(transport.AddPeer(2, {Url(ClosedPort())}).ok());
-  ASSERT_TRUE(handler.WaitUntil([&] {
-    transport.Send({AppendMessage(1, 2, 1)});
-    return handler.unreachable_[2] > 0;
-  }));
+  uint64_t index = 1;
+  ASSERT_TRUE(
+      KeepSendingUntil(transport, handler, 2, &index, [&] { return handler.unreachable_[2] > 0; }));
 }
 
 TEST(PeerTransportTest, UpdatePeerSwitchesToTheNewUrl) {
@@ -385,14 +391,9 @@ TEST(PeerTransportTest, UpdatePeerSwitchesToTheNewUrl) {
   ASSERT_TRUE(a.transport().AddPeer(2, {Url(ClosedPort())}).ok());
   EXPECT_FALSE(a.transport().UpdatePeer(7, {b.url()}).ok());
   ASSERT_TRUE(a.transport().UpdatePeer(2, {b.url()}).ok());
-  const auto deadline = steady_clock::now() + kDeadline;
-  bool arrived = false;
-  for (uint64_t index = 1; !arrived && steady_clock::now() < deadline; ++index) {
-    a.transport().Send({AppendMessage(1, 2, index)});
-    arrived =
-        b.handler().WaitUntil([&] { return !b.handler().received_[1].empty(); }, milliseconds(50));
-  }
-  EXPECT_TRUE(arrived);
+  uint64_t index = 1;
+  EXPECT_TRUE(KeepSendingUntil(a.transport(), b.handler(), 2, &index,
+                               [&] { return !b.handler().received_[1].empty(); }));
 }
 
 TEST(PeerTransportTest, RemovedPeerGetsNoMoreMessages) {
@@ -414,13 +415,18 @@ TEST(PeerTransportTest, RemovedPeerGetsNoMoreMessages) {
 std::string RandomBytes(size_t size) {
   std::mt19937_64 random(size);
   std::string bytes(size, '\0');
-  for (char& byte : bytes) byte = static_cast<char>(random());
+  for (size_t i = 0; i < size; i += 8) {
+    const uint64_t word = random();
+    std::memcpy(&bytes[i], &word, std::min<size_t>(8, size - i));
+  }
   return bytes;
 }
 
 std::string ReadFile(const std::string& path) {
   std::ifstream file(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>());
+  std::stringstream contents;
+  contents << file.rdbuf();
+  return contents.str();
 }
 
 raftpb::Message SnapshotMessage(uint64_t from, uint64_t to) {
