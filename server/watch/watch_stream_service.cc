@@ -1,0 +1,111 @@
+#include "server/watch/watch_stream_service.h"
+
+#include <random>
+#include <thread>
+#include <utility>
+
+namespace raftkv::server::watch {
+
+using etcdserverpb::WatchRequest;
+using etcdserverpb::WatchResponse;
+using GrpcWatchStream = grpc::ServerReaderWriter<WatchResponse, WatchRequest>;
+
+std::vector<WatchResponse> FragmentWatchResponse(const WatchResponse& response, size_t max_bytes) {
+  if (response.ByteSizeLong() < max_bytes || response.events_size() < 2) return {response};
+  WatchResponse shell = response;
+  shell.clear_events();
+  shell.set_fragment(true);
+  std::vector<WatchResponse> fragments;
+  WatchResponse current = shell;
+  for (const mvccpb::Event& event : response.events()) {
+    *current.add_events() = event;
+    if (current.events_size() > 1 && current.ByteSizeLong() >= max_bytes) {
+      current.mutable_events()->RemoveLast();
+      fragments.push_back(std::move(current));
+      current = shell;
+      *current.add_events() = event;
+    }
+  }
+  current.set_fragment(false);
+  fragments.push_back(std::move(current));
+  return fragments;
+}
+
+WatchStreamService::WatchStreamService(WatchHub* hub, WatchServerContext context)
+    : hub_(hub), context_(std::move(context)) {}
+
+absl::Duration WatchStreamService::JitteredProgressInterval() const {
+  // Jitter keeps watchers created together from all ticking at once.
+  thread_local std::mt19937_64 random(std::random_device{}());
+  const int64_t jitter_range = absl::ToInt64Nanoseconds(context_.progress_interval) / 10;
+  if (jitter_range <= 0) return context_.progress_interval;
+  return context_.progress_interval +
+         absl::Nanoseconds(std::uniform_int_distribution<int64_t>(0, jitter_range)(random));
+}
+
+bool WatchStreamService::Send(GrpcWatchStream* grpc_stream, WatchResponse response, bool fragment) {
+  const int64_t revision = response.header().revision();
+  if (context_.header) *response.mutable_header() = context_.header();
+  response.mutable_header()->set_revision(revision);
+  if (!fragment) return grpc_stream->Write(response);
+  for (const WatchResponse& part : FragmentWatchResponse(response, context_.max_response_bytes)) {
+    if (!grpc_stream->Write(part)) return false;
+  }
+  return true;
+}
+
+void WatchStreamService::WriteLoop(grpc::ServerContext* context, GrpcWatchStream* grpc_stream,
+                                   WatchStream* watch_stream) {
+  absl::Time next_tick = absl::Now() + JitteredProgressInterval();
+  while (true) {
+    WatchResponse response;
+    bool fragment = false;
+    switch (watch_stream->Pop(next_tick, &response, &fragment)) {
+      case WatchStream::PopResult::kClosed:
+        return;
+      case WatchStream::PopResult::kTimeout:
+        watch_stream->TickProgress();
+        next_tick = absl::Now() + JitteredProgressInterval();
+        break;
+      case WatchStream::PopResult::kResponse:
+        if (!Send(grpc_stream, std::move(response), fragment)) {
+          // The client is gone: unblock the reader so the call can finish.
+          context->TryCancel();
+          watch_stream->Close();
+          return;
+        }
+        break;
+    }
+  }
+}
+
+grpc::Status WatchStreamService::Watch(grpc::ServerContext* context, GrpcWatchStream* grpc_stream) {
+  std::shared_ptr<WatchStream> watch_stream = hub_->NewStream();
+  std::thread writer([&] { WriteLoop(context, grpc_stream, watch_stream.get()); });
+  WatchRequest request;
+  while (grpc_stream->Read(&request)) {
+    switch (request.request_union_case()) {
+      case WatchRequest::kCreateRequest:
+        // Errors were already queued to the client as created+canceled.
+        (void)watch_stream->Create(request.create_request());
+        break;
+      case WatchRequest::kCancelRequest:
+        // etcd answers nothing for an unknown watch id.
+        (void)watch_stream->Cancel(request.cancel_request().watch_id());
+        break;
+      case WatchRequest::kProgressRequest:
+        watch_stream->RequestProgress();
+        break;
+      default:
+        break;  // unknown requests are ignored, as etcd does
+    }
+  }
+  watch_stream->Close();
+  writer.join();
+  if (context->IsCancelled()) {
+    return grpc::Status(grpc::StatusCode::CANCELLED, "etcdserver: watch canceled");
+  }
+  return grpc::Status::OK;
+}
+
+}  // namespace raftkv::server::watch

@@ -1,0 +1,59 @@
+// etcdserverpb.Watch over gRPC's synchronous API: the handler thread reads
+// requests, one writer thread per stream drains the hub's bounded queue.
+#ifndef RAFTKV_SERVER_WATCH_WATCH_STREAM_SERVICE_H_
+#define RAFTKV_SERVER_WATCH_WATCH_STREAM_SERVICE_H_
+
+#include <cstddef>
+#include <functional>
+#include <vector>
+
+#include "absl/time/time.h"
+#include "proto/rpc.grpc.pb.h"
+#include "server/watch/watch_hub.h"
+
+namespace raftkv::server::watch {
+
+// What the Watch service needs from the member.
+struct WatchServerContext {
+  // cluster_id, member_id, raft_term for response headers; the revision is
+  // always the hub's.
+  std::function<etcdserverpb::ResponseHeader()> header;
+  // Idle progress_notify period (etcd: 10 min, plus up to 10% jitter).
+  absl::Duration progress_interval = absl::Minutes(10);
+  // Responses of fragment-enabled watches are split above this size
+  // (etcd: max request bytes 1.5 MiB + 512 KiB gRPC overhead).
+  size_t max_response_bytes = 2 * 1024 * 1024;
+};
+
+// Splits a response into fragments no larger than max_bytes where possible
+// (one event per fragment at least); every fragment but the last has
+// fragment=true. Responses under the limit or with < 2 events stay whole.
+std::vector<etcdserverpb::WatchResponse> FragmentWatchResponse(
+    const etcdserverpb::WatchResponse& response, size_t max_bytes);
+
+class WatchStreamService final : public etcdserverpb::Watch::Service {
+ public:
+  // `hub` must outlive the service.
+  WatchStreamService(WatchHub* hub, WatchServerContext context);
+
+  grpc::Status Watch(grpc::ServerContext* context,
+                     grpc::ServerReaderWriter<etcdserverpb::WatchResponse,
+                                              etcdserverpb::WatchRequest>* stream) override;
+
+ private:
+  void WriteLoop(grpc::ServerContext* context,
+                 grpc::ServerReaderWriter<etcdserverpb::WatchResponse, etcdserverpb::WatchRequest>*
+                     grpc_stream,
+                 WatchStream* watch_stream);
+  bool Send(grpc::ServerReaderWriter<etcdserverpb::WatchResponse, etcdserverpb::WatchRequest>*
+                grpc_stream,
+            etcdserverpb::WatchResponse response, bool fragment);
+  absl::Duration JitteredProgressInterval() const;
+
+  WatchHub* const hub_;
+  const WatchServerContext context_;
+};
+
+}  // namespace raftkv::server::watch
+
+#endif  // RAFTKV_SERVER_WATCH_WATCH_STREAM_SERVICE_H_

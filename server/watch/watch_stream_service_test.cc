@@ -1,0 +1,164 @@
+#include "server/watch/watch_stream_service.h"
+
+#include <grpcpp/grpcpp.h>
+
+#include <memory>
+
+#include "gtest/gtest.h"
+#include "server/watch/fake_event_source.h"
+
+namespace raftkv::server::watch {
+namespace {
+
+using etcdserverpb::WatchRequest;
+using etcdserverpb::WatchResponse;
+
+class WatchServiceTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    hub_ = std::make_unique<WatchHub>(&source_, source_.CurrentRevision());
+    WatchServerContext context;
+    context.header = [] {
+      etcdserverpb::ResponseHeader header;
+      header.set_cluster_id(11);
+      header.set_member_id(22);
+      header.set_raft_term(3);
+      return header;
+    };
+    context.progress_interval = absl::Milliseconds(100);
+    service_ = std::make_unique<WatchStreamService>(hub_.get(), context);
+    grpc::ServerBuilder builder;
+    int port = 0;
+    builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
+    builder.RegisterService(service_.get());
+    server_ = builder.BuildAndStart();
+    ASSERT_NE(port, 0);
+    stub_ = etcdserverpb::Watch::NewStub(grpc::CreateChannel("127.0.0.1:" + std::to_string(port),
+                                                             grpc::InsecureChannelCredentials()));
+  }
+  void TearDown() override {
+    server_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(5));
+    server_.reset();
+    service_.reset();
+    hub_.reset();
+  }
+
+  void Commit(std::pair<int64_t, std::vector<mvccpb::Event>> written) {
+    hub_->OnCommit(written.first, written.second);
+  }
+
+  static WatchRequest Create(const std::string& key, int64_t start = 0, bool progress = false) {
+    WatchRequest request;
+    request.mutable_create_request()->set_key(key);
+    request.mutable_create_request()->set_start_revision(start);
+    request.mutable_create_request()->set_progress_notify(progress);
+    return request;
+  }
+
+  FakeEventSource source_;
+  std::unique_ptr<WatchHub> hub_;
+  std::unique_ptr<WatchStreamService> service_;
+  std::unique_ptr<grpc::Server> server_;
+  std::unique_ptr<etcdserverpb::Watch::Stub> stub_;
+};
+
+TEST_F(WatchServiceTest, CreateReceiveCancelOverGrpc) {
+  grpc::ClientContext context;
+  auto stream = stub_->Watch(&context);
+  ASSERT_TRUE(stream->Write(Create("k")));
+  WatchResponse response;
+  ASSERT_TRUE(stream->Read(&response));
+  EXPECT_TRUE(response.created());
+  EXPECT_EQ(response.header().cluster_id(), 11u);
+  EXPECT_EQ(response.header().member_id(), 22u);
+  EXPECT_EQ(response.header().raft_term(), 3u);
+  EXPECT_EQ(response.header().revision(), 1);
+
+  Commit(source_.Put("k", "v"));
+  ASSERT_TRUE(stream->Read(&response));
+  ASSERT_EQ(response.events_size(), 1);
+  EXPECT_EQ(response.events(0).kv().value(), "v");
+  EXPECT_EQ(response.header().revision(), 2);
+  EXPECT_EQ(response.header().member_id(), 22u);
+
+  WatchRequest progress;
+  progress.mutable_progress_request();
+  ASSERT_TRUE(stream->Write(progress));
+  ASSERT_TRUE(stream->Read(&response));
+  EXPECT_EQ(response.watch_id(), -1);
+  EXPECT_EQ(response.header().revision(), 2);
+
+  WatchRequest cancel;
+  cancel.mutable_cancel_request()->set_watch_id(0);
+  ASSERT_TRUE(stream->Write(cancel));
+  ASSERT_TRUE(stream->Read(&response));
+  EXPECT_TRUE(response.canceled());
+  EXPECT_EQ(response.watch_id(), 0);
+
+  ASSERT_TRUE(stream->WritesDone());
+  while (stream->Read(&response)) {
+  }
+  EXPECT_TRUE(stream->Finish().ok());
+}
+
+TEST_F(WatchServiceTest, HistoryAndPeriodicProgressNotify) {
+  for (int i = 0; i < 3; ++i) Commit(source_.Put("h", std::to_string(i)));  // revs 2..4
+  grpc::ClientContext context;
+  auto stream = stub_->Watch(&context);
+  ASSERT_TRUE(stream->Write(Create("h", 2, /*progress=*/true)));
+  WatchResponse response;
+  ASSERT_TRUE(stream->Read(&response));
+  ASSERT_TRUE(response.created());
+  int events = 0;
+  while (events < 3 && stream->Read(&response)) events += response.events_size();
+  EXPECT_EQ(events, 3);
+  // Idle: a progress notification arrives within a few intervals.
+  ASSERT_TRUE(stream->Read(&response));
+  EXPECT_EQ(response.events_size(), 0);
+  EXPECT_EQ(response.watch_id(), 0);
+  EXPECT_EQ(response.header().revision(), 4);
+  context.TryCancel();
+}
+
+TEST_F(WatchServiceTest, ClientDisconnectReleasesWatchers) {
+  {
+    grpc::ClientContext context;
+    auto stream = stub_->Watch(&context);
+    ASSERT_TRUE(stream->Write(Create("gone")));
+    WatchResponse response;
+    ASSERT_TRUE(stream->Read(&response));
+    EXPECT_EQ(hub_->SyncedWatcherCount(), 1u);
+    context.TryCancel();
+  }
+  absl::Time deadline = absl::Now() + absl::Seconds(10);
+  while (hub_->SyncedWatcherCount() != 0 && absl::Now() < deadline) {
+    absl::SleepFor(absl::Milliseconds(5));
+  }
+  EXPECT_EQ(hub_->SyncedWatcherCount(), 0u);
+}
+
+TEST(FragmentWatchResponseTest, SplitsLargeResponsesKeepingEveryEvent) {
+  WatchResponse response;
+  response.set_watch_id(5);
+  for (int i = 0; i < 10; ++i) {
+    auto* event = response.add_events();
+    event->mutable_kv()->set_key("k" + std::to_string(i));
+    event->mutable_kv()->set_value(std::string(100, 'x'));
+  }
+  auto fragments = FragmentWatchResponse(response, 350);
+  ASSERT_GT(fragments.size(), 1u);
+  int total = 0;
+  for (size_t i = 0; i < fragments.size(); ++i) {
+    EXPECT_EQ(fragments[i].fragment(), i + 1 < fragments.size());
+    EXPECT_EQ(fragments[i].watch_id(), 5);
+    for (const auto& event : fragments[i].events()) {
+      EXPECT_EQ(event.kv().key(), "k" + std::to_string(total++));
+    }
+  }
+  EXPECT_EQ(total, 10);
+  EXPECT_EQ(FragmentWatchResponse(response, 1 << 20).size(), 1u);
+  EXPECT_FALSE(FragmentWatchResponse(response, 1 << 20)[0].fragment());
+}
+
+}  // namespace
+}  // namespace raftkv::server::watch
