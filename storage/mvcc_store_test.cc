@@ -107,7 +107,7 @@ TEST_F(MvccStoreTest, DeleteRangeReturnsPrevKvsAndSharesOneRevision) {
   EXPECT_EQ(deleted->prev_kvs(0).key(), "a");
   EXPECT_EQ(deleted->prev_kvs(1).value(), "2");
   EXPECT_EQ(deleted->header().revision(), 5);
-  EXPECT_THAT(Keys(Get(RangeReq("\0", std::string(1, '\0')))), ElementsAre("c"));
+  EXPECT_THAT(Keys(Get(RangeReq(std::string(1, '\0'), std::string(1, '\0')))), ElementsAre("c"));
 }
 
 class RangeShapesTest : public MvccStoreTest {
