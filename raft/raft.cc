@@ -201,6 +201,7 @@ void Raft::BecomeLeader() {
   // reads (§6.4) nor membership changes are safe.
   AppendEntries({Entry()});
   pending_conf_index_ = log_.LastIndex();
+  pending_bcast_ = true;
   Log("became leader");
 }
 
