@@ -13,9 +13,10 @@
 // suffix); the latest hard state wins; a snapshot mark discards entries <= its index.
 //
 // Crash recovery: damage at the very end of the last segment that a cut-short
-// write explains (partial record; CRC mismatch followed only by zeros) is truncated
-// away with a warning. Any other damage makes Open() fail with absl::DataLoss
-// naming the file and byte offset: the member must not start on a damaged log.
+// write explains (partial record; CRC mismatch followed only by zeros or with a
+// whole zeroed sector inside the record) is truncated away with a warning. Any other damage makes
+// Open() fail with absl::DataLoss naming the file and byte offset: the member must not start on a
+// damaged log.
 //
 // Thread-safety: none; one owner (the raft loop) calls everything.
 #ifndef RAFTKV_STORAGE_WAL_H_

@@ -33,6 +33,19 @@ void AppendWalRecord(WalRecordType type, absl::string_view payload, std::string*
   out->append(payload.data(), payload.size());
 }
 
+bool WalRecordReader::HasZeroSector(uint64_t begin, uint64_t end) const {
+  constexpr uint64_t kSector = 512;
+  for (uint64_t sector = (begin + kSector - 1) / kSector * kSector; sector + kSector <= end;
+       sector += kSector) {
+    bool all_zero = true;
+    for (uint64_t i = sector; i < sector + kSector && all_zero; ++i) {
+      all_zero = contents_[i] == '\0';
+    }
+    if (all_zero) return true;
+  }
+  return false;
+}
+
 bool WalRecordReader::OnlyZerosFrom(uint64_t pos) const {
   for (uint64_t i = pos; i < contents_.size(); ++i) {
     if (contents_[i] != '\0') return false;
@@ -61,7 +74,9 @@ WalRecordReader::Result WalRecordReader::Next(WalRecord* record, WalBadRecord* b
   // Covers type byte + payload in one pass: they are contiguous on disk.
   if (crc32c::Value(absl::string_view(header + 8, length + 1)) != stored_crc) {
     bad->reason = "crc mismatch";
-    bad->could_be_torn_tail = OnlyZerosFrom(end);
+    // Page writeback is unordered: a crash can persist a batch's later sectors
+    // but not earlier ones, leaving a whole zero sector inside the record.
+    bad->could_be_torn_tail = OnlyZerosFrom(end) || HasZeroSector(offset_, end);
     return Result::kBad;
   }
   const auto type = static_cast<uint8_t>(header[8]);

@@ -37,7 +37,8 @@ struct WalBadRecord {
   uint64_t offset = 0;
   std::string reason;
   // True when the damage can be explained by a write cut short by a crash: the
-  // record runs past end of file, or its CRC fails and only zero bytes follow it.
+  // record runs past end of file, or its CRC fails and either only zero bytes
+  // follow it or it contains a whole zeroed 512-byte sector (a sector never written).
   // Only such damage at the end of the last segment may be truncated away.
   bool could_be_torn_tail = false;
 };
@@ -57,6 +58,7 @@ class WalRecordReader {
 
  private:
   bool OnlyZerosFrom(uint64_t pos) const;
+  bool HasZeroSector(uint64_t begin, uint64_t end) const;
 
   absl::string_view contents_;
   uint64_t offset_ = 0;

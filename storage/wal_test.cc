@@ -359,6 +359,24 @@ TEST_F(WalTest, TruncatesLastRecordWithBadCrcFollowedOnlyByZeros) {
   EXPECT_EQ(SizeOf(last_segment), before_last_record);
 }
 
+TEST_F(WalTest, TruncatesLastBatchWhoseEarlierSectorNeverReachedTheDisk) {
+  std::string last_segment;
+  uint64_t batch_start = 0;
+  {
+    auto wal = CreateWal();
+    ASSERT_TRUE(wal->Save(MakeHardState(1, 1, 0), MakeEntries(1, 3, 1)).ok());
+    last_segment = wal->SegmentPaths().back();
+    batch_start = SizeOf(last_segment);
+    // One unsynced batch: a big entry followed by a small one.
+    ASSERT_TRUE(wal->Save({}, {MakeEntry(4, 1, std::string(3000, 'b')), MakeEntry(5, 1)}).ok());
+  }
+  // The crash persisted the batch's last sectors but not one in the middle.
+  const uint64_t sector = (batch_start / 512 + 2) * 512;
+  for (uint64_t off = sector; off < sector + 512; ++off) OverwriteByte(last_segment, off, '\0');
+  EXPECT_EQ(Describe(Reopen().entries), DescribeRange(1, 3, 1));
+  EXPECT_EQ(SizeOf(last_segment), batch_start);
+}
+
 TEST_F(WalTest, CorruptionBeforeTheTailIsFatalAndNamesFileAndOffset) {
   std::string segment;
   uint64_t bad_record_offset = 0;
