@@ -1,0 +1,88 @@
+// The member's KV core: turns client requests into proposals through the replication
+// log, waits for their applied outcome, and serves reads (linearizable via ReadIndex,
+// serializable directly from the local store).
+//
+//   Put/DeleteRange/Txn/Compact: InternalRequest{unique id} → log.Append → (commit) →
+//   apply thread: Applier → RequestWaiter.Complete(id) → the waiting caller returns.
+#ifndef RAFTKV_SERVER_KV_CORE_H_
+#define RAFTKV_SERVER_KV_CORE_H_
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <mutex>
+
+#include "absl/status/statusor.h"
+#include "proto/internal.pb.h"
+#include "proto/rpc.pb.h"
+#include "server/applier.h"
+#include "server/replication_log.h"
+#include "server/request_id_generator.h"
+#include "server/request_waiter.h"
+#include "storage/mvcc_store.h"
+
+namespace raftkv::server {
+
+class KvCore {
+ public:
+  struct Options {
+    uint64_t member_id = 0;
+    uint64_t cluster_id = 0;
+    uint64_t max_request_bytes = 1572864;
+    // How long a caller waits for its proposal to apply (etcd: 5s + 2 election timeouts).
+    std::chrono::milliseconds request_timeout{7000};
+  };
+
+  // `store` and `log` must outlive the core. The log's committed entries must start
+  // right after store->AppliedIndex().
+  KvCore(Options options, storage::MvccStore* store, ReplicationLog* log);
+  ~KvCore();
+
+  absl::Status Start();
+  // Stops the log (which applies what is committed), then fails remaining callers with
+  // "etcdserver: server stopped". Idempotent.
+  void Stop();
+
+  absl::StatusOr<etcdserverpb::RangeResponse> Range(const etcdserverpb::RangeRequest& request);
+  absl::StatusOr<etcdserverpb::PutResponse> Put(const etcdserverpb::PutRequest& request);
+  absl::StatusOr<etcdserverpb::DeleteRangeResponse> DeleteRange(
+      const etcdserverpb::DeleteRangeRequest& request);
+  absl::StatusOr<etcdserverpb::TxnResponse> Txn(const etcdserverpb::TxnRequest& request);
+  absl::StatusOr<etcdserverpb::CompactionResponse> Compact(
+      const etcdserverpb::CompactionRequest& request);
+
+  // Sets cluster_id, member_id and raft_term, and the revision if not set yet.
+  void FillHeader(etcdserverpb::ResponseHeader* header) const;
+
+  uint64_t AppliedIndex() const { return applied_index_.load(); }
+  const Options& options() const { return options_; }
+  ReplicationLog::Status LogStatus() const { return log_->GetStatus(); }
+  storage::MvccStore* store() const { return store_; }
+
+ private:
+  using Clock = std::chrono::steady_clock;
+
+  ApplyResult Propose(internalpb::InternalRequest request);
+  absl::Status WaitApplied(uint64_t index, Clock::time_point deadline);
+  void OnCommitted(uint64_t index, const std::string& command);
+
+  template <typename Response>
+  absl::StatusOr<Response> ProposeAndUnwrap(internalpb::InternalRequest request);
+
+  const Options options_;
+  storage::MvccStore* store_;
+  ReplicationLog* log_;
+  Applier applier_;
+  RequestIdGenerator ids_;
+  RequestWaiter<ApplyResult> waiter_;
+
+  std::atomic<uint64_t> applied_index_;
+  std::atomic<bool> stopped_{false};
+  std::mutex applied_mu_;
+  std::condition_variable applied_cv_;
+};
+
+}  // namespace raftkv::server
+
+#endif  // RAFTKV_SERVER_KV_CORE_H_

@@ -1,0 +1,59 @@
+// One raftkv member process: opens the store, bootstraps membership, runs the KV core
+// over a replication log and serves etcd's gRPC API on the client URLs.
+#ifndef RAFTKV_SERVER_MEMBER_SERVER_H_
+#define RAFTKV_SERVER_MEMBER_SERVER_H_
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "grpcpp/impl/codegen/service_type.h"
+#include "grpcpp/server.h"
+#include "server/cluster/membership.h"
+#include "server/config.h"
+#include "server/kv_core.h"
+#include "server/replication_log.h"
+#include "storage/mvcc_store.h"
+
+namespace raftkv::server {
+
+class MemberServer {
+ public:
+  static absl::StatusOr<std::unique_ptr<MemberServer>> Start(const Config& config);
+  ~MemberServer();
+
+  // Stops taking new RPCs, lets in-flight ones finish until `grace` elapses (then
+  // cancels them), applies what is committed and closes the store. Idempotent.
+  void Shutdown(std::chrono::milliseconds grace);
+
+  uint64_t member_id() const { return member_id_; }
+  uint64_t cluster_id() const { return membership_->cluster_id(); }
+  // host:port the gRPC server actually listens on (port resolved if 0 was asked).
+  const std::vector<std::string>& listen_addresses() const { return listen_addresses_; }
+
+ private:
+  explicit MemberServer(Config config) : config_(std::move(config)) {}
+  absl::Status Init();
+  absl::Status StartGrpc();
+
+  const Config config_;
+  std::unique_ptr<Membership> membership_;
+  uint64_t member_id_ = 0;
+  std::string mvcc_dir_;
+  std::unique_ptr<storage::MvccStore> store_;
+  std::unique_ptr<ReplicationLog> log_;
+  std::unique_ptr<KvCore> core_;
+  std::vector<std::unique_ptr<grpc::Service>> services_;
+  std::unique_ptr<grpc::Server> grpc_server_;
+  std::vector<std::string> listen_addresses_;
+  bool shut_down_ = false;
+};
+
+// "http://host:port" → "host:port". Only http is served for now.
+absl::StatusOr<std::string> GrpcListenAddress(const std::string& url);
+
+}  // namespace raftkv::server
+
+#endif  // RAFTKV_SERVER_MEMBER_SERVER_H_
