@@ -1,10 +1,12 @@
 #include "server/raftnode/raft_node.h"
 
+#include <filesystem>
 #include <random>
 
 #include "absl/strings/str_cat.h"
 #include "server/etcd_errors.h"
 #include "spdlog/spdlog.h"
+#include "storage/snapshot_file.h"
 
 namespace raftkv::server {
 namespace {
@@ -36,13 +38,15 @@ RaftNode::RaftNode(Options options, StateMachineHooks hooks)
     : options_(std::move(options)),
       hooks_(std::move(hooks)),
       transport_(std::make_unique<transport::PeerTransport>(options_.member_id, this)),
-      snapshots_(options_.member_dir + "/snap") {}
+      snapshot_dir_(options_.member_dir + "/snap") {}
 
 absl::StatusOr<std::unique_ptr<RaftNode>> RaftNode::Open(
     Options options, StateMachineHooks hooks,
     const std::map<uint64_t, std::vector<std::string>>& peers) {
   std::unique_ptr<RaftNode> node(new RaftNode(std::move(options), std::move(hooks)));
-  if (absl::Status s = node->snapshots_.EnsureDir(); !s.ok()) return s;
+  std::error_code ec;
+  std::filesystem::create_directories(node->snapshot_dir_, ec);
+  if (ec) return absl::InternalError("cannot create " + node->snapshot_dir_ + ": " + ec.message());
   for (const auto& [id, urls] : peers) {
     if (absl::Status s = node->transport_->AddPeer(id, urls); !s.ok()) return s;
   }
@@ -63,18 +67,7 @@ absl::Status RaftNode::Recover() {
 
   const raftpb::SnapshotMetadata& snap_meta = contents->snapshot;
   if (snap_meta.index() > 0) {
-    auto path = snapshots_.Find(snap_meta.term(), snap_meta.index());
-    if (!path.ok()) return path.status();
-    raftpb::Snapshot snapshot;
-    *snapshot.mutable_metadata() = snap_meta;
-    snapshot.set_data(*path);
-    if (absl::Status s = raft_storage_.ApplySnapshot(snapshot); !s.ok()) return s;
-    if (hooks_.applied_index() < snap_meta.index()) {
-      spdlog::info("restoring state machine from snapshot {} (index {})", *path, snap_meta.index());
-      if (absl::Status s = hooks_.restore_snapshot(*path, snap_meta.index()); !s.ok()) return s;
-    }
-    last_snapshot_index_ = snap_meta.index();
-    conf_state_ = snap_meta.conf_state();
+    if (absl::Status s = RecoverSnapshot(snap_meta); !s.ok()) return s;
   }
   raft_storage_.SetHardState(contents->hard_state);
   if (absl::Status s = raft_storage_.Append(contents->entries); !s.ok()) return s;
@@ -88,6 +81,26 @@ absl::Status RaftNode::Recover() {
   spdlog::info("raft: recovered member {:x} (snapshot index {}, {} log entries, term {})",
                options_.member_id, snap_meta.index(), contents->entries.size(),
                contents->hard_state.term());
+  return absl::OkStatus();
+}
+
+// The WAL's snapshot mark names the snapshot file the log continues from. Verify it
+// (CRC) and restore the state machine from it if the state machine is older.
+absl::Status RaftNode::RecoverSnapshot(const raftpb::SnapshotMetadata& metadata) {
+  const std::string path =
+      storage::SnapshotFilePath(snapshot_dir_, metadata.term(), metadata.index());
+  if (absl::Status s = storage::VerifySnapshotFile(path); !s.ok()) return s;
+  raftpb::Snapshot snapshot;
+  *snapshot.mutable_metadata() = metadata;
+  snapshot.set_data(path);
+  if (absl::Status s = raft_storage_.ApplySnapshot(snapshot); !s.ok()) return s;
+  if (hooks_.applied_index() < metadata.index()) {
+    spdlog::info("raft: restoring state machine from snapshot {} (index {})", path,
+                 metadata.index());
+    if (absl::Status s = hooks_.restore_snapshot(path, metadata.index()); !s.ok()) return s;
+  }
+  last_snapshot_index_ = metadata.index();
+  conf_state_ = metadata.conf_state();
   return absl::OkStatus();
 }
 
@@ -245,7 +258,7 @@ void RaftNode::OnMessages(std::vector<raftpb::Message> messages) {
 void RaftNode::OnSnapshot(raftpb::Message message, std::string snapshot_file_path) {
   Post([this, message = std::move(message), path = std::move(snapshot_file_path)]() mutable {
     const auto& meta = message.snapshot().metadata();
-    auto adopted = snapshots_.Adopt(path, meta.term(), meta.index());
+    auto adopted = AdoptReceivedSnapshot(path, meta);
     if (!adopted.ok()) {
       spdlog::error("raft: dropping received snapshot: {}", adopted.status().ToString());
       return;
@@ -393,15 +406,16 @@ void RaftNode::PublishStatus() {
   raft_status_ = std::move(raft_status);
 }
 
-// Runs on the raft loop once the apply thread wrote a snapshot file at `index`.
-void RaftNode::OnSnapshotCreated(uint64_t index, uint64_t term, const raftpb::ConfState& conf_state,
+// Runs on the raft loop once the apply thread wrote a snapshot file.
+void RaftNode::OnSnapshotCreated(const raftpb::SnapshotMetadata& metadata,
                                  const std::string& path) {
-  auto snapshot = raft_storage_.CreateSnapshot(index, &conf_state, path);
+  const uint64_t index = metadata.index();
+  auto snapshot = raft_storage_.CreateSnapshot(index, &metadata.conf_state(), path);
   if (!snapshot.ok()) {
     spdlog::warn("raft: snapshot at {} not recorded: {}", index, snapshot.status().ToString());
     return;
   }
-  CheckFatal(wal_->SaveSnapshotMark(snapshot->metadata()), "wal snapshot mark");
+  CheckFatal(wal_->SaveSnapshotMark(metadata), "wal snapshot mark");
   if (index > options_.snapshot_catchup_entries) {
     const uint64_t compact_to = index - options_.snapshot_catchup_entries;
     if (compact_to > raft_storage_.FirstIndex()) {
@@ -409,9 +423,20 @@ void RaftNode::OnSnapshotCreated(uint64_t index, uint64_t term, const raftpb::Co
       wal_->ReleaseTo(compact_to).IgnoreError();
     }
   }
-  // Keep a couple of older files: a transfer to a slow follower may still read one.
-  snapshots_.Prune(3);
-  spdlog::info("raft: snapshot at index {} term {} saved to {}", index, term, path);
+  spdlog::info("raft: snapshot at index {} term {} saved to {}", index, metadata.term(), path);
+}
+
+// A snapshot received from the leader becomes this member's snapshot file for its
+// index, so a restart finds it under the name the WAL's snapshot mark implies.
+absl::StatusOr<std::string> RaftNode::AdoptReceivedSnapshot(
+    const std::string& path, const raftpb::SnapshotMetadata& metadata) {
+  if (absl::Status s = storage::VerifySnapshotFile(path); !s.ok()) return s;
+  const std::string target =
+      storage::SnapshotFilePath(snapshot_dir_, metadata.term(), metadata.index());
+  std::error_code ec;
+  std::filesystem::rename(path, target, ec);
+  if (ec) return absl::InternalError("cannot move snapshot " + path + ": " + ec.message());
+  return target;
 }
 
 // ---- apply thread ----
@@ -466,13 +491,20 @@ void RaftNode::SetApplied(uint64_t index) {
 void RaftNode::MaybeCreateSnapshot(uint64_t index, uint64_t term,
                                    const raftpb::ConfState& conf_state) {
   if (index - last_snapshot_index_ < options_.snapshot_count) return;
-  const std::string path = snapshots_.PathFor(term, index);
-  if (absl::Status s = hooks_.save_snapshot(path); !s.ok()) {
-    spdlog::error("raft: creating snapshot at {} failed: {}", index, s.ToString());
+  raftpb::SnapshotMetadata metadata;
+  metadata.set_index(index);
+  metadata.set_term(term);
+  *metadata.mutable_conf_state() = conf_state;
+  auto path = hooks_.save_snapshot(snapshot_dir_, metadata);
+  if (!path.ok()) {
+    spdlog::error("raft: creating snapshot at {} failed: {}", index, path.status().ToString());
     return;
   }
   last_snapshot_index_ = index;
-  Post([this, index, term, conf_state, path] { OnSnapshotCreated(index, term, conf_state, path); });
+  // Keep a few older files: a transfer to a slow follower may still be reading one.
+  // Pruning here, on the only thread that writes snapshots, never races a writer.
+  storage::PruneSnapshotFiles(snapshot_dir_, 3).IgnoreError();
+  Post([this, metadata, path = *path] { OnSnapshotCreated(metadata, path); });
 }
 
 }  // namespace raftkv::server

@@ -29,7 +29,6 @@
 #include "raft/memory_storage.h"
 #include "raft/raw_node.h"
 #include "server/raftnode/apply_queue.h"
-#include "server/raftnode/snapshot_store.h"
 #include "server/replication_log.h"
 #include "server/transport/message_handler.h"
 #include "server/transport/peer_transport.h"
@@ -57,8 +56,11 @@ class RaftNode : public ReplicationLog, public transport::MessageHandler {
 
   // What the node needs from the state machine beyond the committed-entry handler.
   struct StateMachineHooks {
-    // Writes everything applied so far into a new snapshot file at `path`.
-    std::function<absl::Status(const std::string& path)> save_snapshot;
+    // Writes everything applied so far (covering `metadata.index()`) into a new
+    // snapshot file in `dir` (storage/snapshot_file format); returns its path.
+    std::function<absl::StatusOr<std::string>(const std::string& dir,
+                                              const raftpb::SnapshotMetadata& metadata)>
+        save_snapshot;
     // Replaces the state machine by the snapshot at `path` (covering `index`).
     std::function<absl::Status(const std::string& path, uint64_t index)> restore_snapshot;
     // Index of the last command applied to the durable state machine.
@@ -108,6 +110,7 @@ class RaftNode : public ReplicationLog, public transport::MessageHandler {
 
   RaftNode(Options options, StateMachineHooks hooks);
   absl::Status Recover();
+  absl::Status RecoverSnapshot(const raftpb::SnapshotMetadata& metadata);
   absl::Status Bootstrap();
   raft::Config MakeRaftConfig();
   Status GetStatusLocked() const;
@@ -126,8 +129,9 @@ class RaftNode : public ReplicationLog, public transport::MessageHandler {
   void CompleteReadStates(const std::vector<raft::ReadState>& read_states);
   void FailPendingReads(const absl::Status& status);
   void PublishStatus();
-  void OnSnapshotCreated(uint64_t index, uint64_t term, const raftpb::ConfState& conf_state,
-                         const std::string& path);
+  void OnSnapshotCreated(const raftpb::SnapshotMetadata& metadata, const std::string& path);
+  absl::StatusOr<std::string> AdoptReceivedSnapshot(const std::string& path,
+                                                    const raftpb::SnapshotMetadata& metadata);
 
   void ApplyLoop();
   void ApplyBatch(ApplyQueue::Batch& batch);
@@ -141,7 +145,7 @@ class RaftNode : public ReplicationLog, public transport::MessageHandler {
 
   raft::MemoryStorage raft_storage_;
   std::unique_ptr<storage::Wal> wal_;
-  SnapshotStore snapshots_;
+  const std::string snapshot_dir_;
   std::unique_ptr<raft::RawNode> raw_node_;  // raft loop only (after Start)
 
   CommittedEntryHandler handler_;

@@ -17,6 +17,7 @@
 #include "absl/strings/str_split.h"
 #include "server/transport/peer_server.h"
 #include "server/transport/peer_service.h"
+#include "storage/snapshot_file.h"
 
 namespace raftkv::server {
 namespace {
@@ -46,17 +47,17 @@ struct FakeStateMachine {
     if (!command.empty()) commands.push_back(command);
     applied = index;
   }
-  absl::Status Save(const std::string& path) {
+  absl::StatusOr<std::string> Save(const std::string& dir, const raftpb::SnapshotMetadata& meta) {
     std::lock_guard<std::mutex> lock(mu);
-    std::ofstream out(path, std::ios::trunc);
-    out << applied << "\n" << absl::StrJoin(commands, ",");
-    return out.good() ? absl::OkStatus() : absl::InternalError("write failed");
+    return storage::SaveSnapshotFile(dir, meta,
+                                     std::to_string(applied) + "\n" + absl::StrJoin(commands, ","));
   }
   absl::Status Restore(const std::string& path, uint64_t index) {
-    std::ifstream in(path);
-    std::string applied_line, list;
-    std::getline(in, applied_line);
-    std::getline(in, list);
+    raftpb::SnapshotMetadata meta;
+    auto data = storage::ReadSnapshotFile(path, &meta);
+    if (!data.ok()) return data.status();
+    std::vector<std::string> lines = absl::StrSplit(*data, absl::MaxSplits('\n', 1));
+    std::string applied_line = lines[0], list = lines.size() > 1 ? lines[1] : "";
     std::lock_guard<std::mutex> lock(mu);
     applied = std::stoull(applied_line);
     if (applied != index) return absl::DataLossError("snapshot index mismatch");
@@ -151,7 +152,9 @@ class RaftNodeTest : public ::testing::Test {
     options.snapshot_count = snapshot_count_;
     options.snapshot_catchup_entries = 2;
     RaftNode::StateMachineHooks hooks;
-    hooks.save_snapshot = [&m](const std::string& p) { return m.state.Save(p); };
+    hooks.save_snapshot = [&m](const std::string& dir, const raftpb::SnapshotMetadata& meta) {
+      return m.state.Save(dir, meta);
+    };
     hooks.restore_snapshot = [&m](const std::string& p, uint64_t i) {
       return m.state.Restore(p, i);
     };
