@@ -7,6 +7,7 @@
 #include "leveldb/iterator.h"
 #include "leveldb/write_batch.h"
 #include "storage/kv_leveldb.h"
+#include "storage/kv_log_check.h"
 #include "storage/kv_record.h"
 #include "storage/mvcc_errors.h"
 #include "storage/mvcc_snapshot_swap.h"
@@ -23,6 +24,7 @@ absl::StatusOr<std::unique_ptr<LevelDbMvccStore>> LevelDbMvccStore::OpenStore(
     const Options& options) {
   if (options.path.empty()) return absl::InvalidArgumentError("mvcc: empty database path");
   if (absl::Status s = FinishSnapshotSwap(options.path); !s.ok()) return s;
+  if (absl::Status s = CheckLevelDbLogs(options.path); !s.ok()) return s;
   std::unique_ptr<LevelDbMvccStore> store(new LevelDbMvccStore(options));
   if (absl::Status s = store->OpenDb(); !s.ok()) return s;
   if (absl::Status s = store->Load(); !s.ok()) return s;

@@ -160,8 +160,13 @@ absl::StatusOr<uint32_t> LevelDbMvccStore::HashKV(int64_t revision,
     // Skip what a finished compaction deletes, so the hash does not depend on
     // whether this member already deleted it.
     if (at->main <= compact_revision_ && !keep.empty() && keep.count(*at) == 0) continue;
+    // Verify, then hash without the stored CRC: a CRC followed by its own
+    // checksum would collapse every record to the same contribution.
+    absl::StatusOr<StoredRecord> record = DecodeRecord(View(it->key()), View(it->value()));
+    if (!record.ok()) return record.status();
+    std::string_view value = View(it->value());
     crc = Crc32cExtend(crc, View(it->key()));
-    crc = Crc32cExtend(crc, View(it->value()));
+    crc = Crc32cExtend(crc, value.substr(0, value.size() - 4));
   }
   if (!it->status().ok()) return FromLevelDb(it->status(), "scan for hash");
   return crc;
