@@ -451,6 +451,8 @@ void RaftNode::ApplyBatch(ApplyQueue::Batch& batch) {
     spdlog::info("raft: restoring state machine from received snapshot at index {}", meta.index());
     CheckFatal(hooks_.restore_snapshot(batch.snapshot->path, meta.index()), "restore snapshot");
     last_snapshot_index_ = meta.index();
+    // The core learns it is now at the snapshot's index (no command to apply).
+    handler_(meta.index(), std::string());
     SetApplied(meta.index());
   }
   uint64_t last_term = 0;

@@ -90,6 +90,10 @@ absl::Status RestoreStateSnapshot(const std::string& path, const StateSnapshotTa
   // The store verifies the whole stream (and the file trailer CRC) before swapping.
   absl::Status replaced = target.store->ReplaceFromSnapshot([&] { return source.Next(); });
   if (!replaced.ok()) return replaced;
+  // The snapshot covers `index` even if its last entries did not touch the store.
+  if (target.store->AppliedIndex() < index) {
+    if (absl::Status s = target.store->SetAppliedIndex(index); !s.ok()) return s;
+  }
   if (target.restore_cluster) target.restore_cluster(header->cluster());
   if (target.restore_leases) {
     std::vector<internalpb::LeaseRecord> leases(header->leases().begin(), header->leases().end());

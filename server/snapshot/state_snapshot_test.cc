@@ -97,7 +97,7 @@ TEST_F(StateSnapshotTest, RoundTripRestoresStoreMembershipAndLeases) {
   EXPECT_EQ(range->kvs(0).key(), "a");
   EXPECT_EQ(range->kvs(1).value(), "2");
   EXPECT_EQ(target_->CurrentRevision(), source_->CurrentRevision());
-  EXPECT_EQ(target_->AppliedIndex(), 41u);
+  EXPECT_EQ(target_->AppliedIndex(), 42u);
   EXPECT_EQ(restored_cluster.cluster_id(), 99u);
   ASSERT_EQ(restored_leases.size(), 1u);
   EXPECT_EQ(restored_leases[0].id(), 7);
