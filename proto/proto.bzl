@@ -23,7 +23,6 @@ def raftkv_cc_proto(name, srcs, deps = [], grpc = False):
         name = name,
         srcs = [o for o in outs if o.endswith(".cc")],
         hdrs = [o for o in outs if o.endswith(".h")],
-        deps = deps,
-        linkopts = ["-lprotobuf"] + (["-lgrpc++", "-lgrpc", "-lgpr"] if grpc else []),
+        deps = deps + ["//third_party:grpc", "//third_party:absl"],
         visibility = ["//visibility:public"],
     )
