@@ -28,6 +28,7 @@
 #include "grpcpp/security/credentials.h"
 #include "gtest/gtest.h"
 #include "proto/peer.grpc.pb.h"
+#include "server/transport/cluster_info_client.h"
 #include "server/transport/peer_server.h"
 #include "server/transport/peer_service.h"
 
@@ -531,14 +532,24 @@ TEST(PeerServiceTest, GetClusterInfoAnswersFromTheServer) {
   int port = 0;
   auto server = StartPeerServer("http://127.0.0.1:0", &service, &port);
   ASSERT_TRUE(server.ok()) << server.status();
-  auto stub = peerpb::RaftPeer::NewStub(
-      grpc::CreateChannel(absl::StrCat("127.0.0.1:", port), grpc::InsecureChannelCredentials()));
-  grpc::ClientContext context;
-  peerpb::ClusterInfo info;
-  ASSERT_TRUE(stub->GetClusterInfo(&context, peerpb::ClusterInfoRequest(), &info).ok());
-  EXPECT_EQ(info.cluster_id(), 0xabcu);
-  EXPECT_EQ(info.members(0).name(), "infra1");
+  // The first URL is down: the next one answers.
+  absl::StatusOr<peerpb::ClusterInfo> info =
+      FetchClusterInfo({Url(ClosedPort()), Url(port)}, milliseconds(500));
+  ASSERT_TRUE(info.ok()) << info.status();
+  EXPECT_EQ(info->cluster_id(), 0xabcu);
+  EXPECT_EQ(info->members(0).name(), "infra1");
   ShutdownPeerServer(server->get());
+}
+
+TEST(PeerServiceTest, GetClusterInfoWithoutProviderIsUnimplemented) {
+  Member b(2);
+  absl::StatusOr<peerpb::ClusterInfo> info = FetchClusterInfo({b.url()});
+  EXPECT_EQ(info.status().code(), absl::StatusCode::kUnimplemented);
+}
+
+TEST(PeerServiceTest, FetchClusterInfoFromNoReachableMemberFails) {
+  EXPECT_FALSE(FetchClusterInfo({Url(ClosedPort())}, milliseconds(200)).ok());
+  EXPECT_FALSE(FetchClusterInfo({}).ok());
 }
 
 TEST(PeerTransportTest, StopIsPromptWhilePeersAreUnreachable) {
