@@ -4,6 +4,12 @@ namespace raftkv::bench {
 
 using Clock = std::chrono::steady_clock;
 
+namespace {
+constexpr int kIdle = 0;
+constexpr int kStarting = 1;
+constexpr int kDoneWhileStarting = 2;
+}  // namespace
+
 double RunResult::OpsPerSecond() const {
   const double seconds = absl::ToDoubleSeconds(elapsed);
   return seconds > 0 ? static_cast<double>(ops) / seconds : 0.0;
@@ -43,15 +49,25 @@ bool ClosedLoopDriver::ClaimNextOp(int64_t& seq) {
   return true;
 }
 
+// A workload may complete an op inside StartOp (e.g. a broken stream fails
+// at once). Chaining the next op from that completion would recurse without
+// bound, so such a completion only marks the phase and this loop issues the
+// next op instead.
 void ClosedLoopDriver::IssueNext(int client) {
-  int64_t seq = 0;
-  if (!ClaimNextOp(seq)) {
-    ClientFinished();
-    return;
+  ClientState& state = clients_[client];
+  while (true) {
+    int64_t seq = 0;
+    if (!ClaimNextOp(seq)) {
+      ClientFinished();
+      return;
+    }
+    state.op_start = Clock::now();
+    state.phase.store(kStarting);
+    workload_.StartOp(OpTicket{client, seq},
+                      [this, client](const absl::Status& status) { OnOpDone(client, status); });
+    int expected = kStarting;
+    if (state.phase.compare_exchange_strong(expected, kIdle)) return;  // completes later
   }
-  clients_[client].op_start = Clock::now();
-  workload_.StartOp(OpTicket{client, seq},
-                    [this, client](const absl::Status& status) { OnOpDone(client, status); });
 }
 
 void ClosedLoopDriver::OnOpDone(int client, const absl::Status& status) {
@@ -73,6 +89,8 @@ void ClosedLoopDriver::OnOpDone(int client, const absl::Status& status) {
   int64_t seen = last_done_ns_.load();
   while (since_start > seen && !last_done_ns_.compare_exchange_weak(seen, since_start)) {
   }
+  int expected = kStarting;
+  if (state.phase.compare_exchange_strong(expected, kDoneWhileStarting)) return;
   IssueNext(client);
 }
 

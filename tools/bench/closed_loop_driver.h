@@ -44,6 +44,9 @@ class ClosedLoopDriver {
     int64_t ops = 0;
     int64_t errors = 0;
     std::chrono::steady_clock::time_point op_start;
+    // Whether the current op's completion raced with its own StartOp call
+    // (see IssueNext); one of kIdle, kStarting, kDoneWhileStarting.
+    std::atomic<int> phase{0};
   };
 
   bool ClaimNextOp(int64_t& seq);

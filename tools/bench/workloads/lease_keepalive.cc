@@ -29,7 +29,14 @@ class KeepAliveStream : public KeepAliveReactor {
 
   void KeepAlive(OpDone done) {
     {
-      std::lock_guard<std::mutex> lock(mu_);
+      std::unique_lock<std::mutex> lock(mu_);
+      // Once the stream has failed gRPC delivers no more callbacks, so the op
+      // must fail here or it would never complete.
+      if (broken_) {
+        lock.unlock();
+        done(absl::UnavailableError("keep-alive stream broken"));
+        return;
+      }
       pending_ = std::move(done);
       // The answer to the previous keep-alive can arrive before gRPC reports
       // its write done; a second StartWrite then would be API misuse, so the
@@ -68,7 +75,8 @@ class KeepAliveStream : public KeepAliveReactor {
     if (done) done(alive ? absl::OkStatus() : absl::NotFoundError("lease expired"));
   }
 
-  void OnDone(const grpc::Status&) override {
+  void OnDone(const grpc::Status& status) override {
+    Fail(absl::UnavailableError("keep-alive stream ended: " + status.error_message()));
     std::lock_guard<std::mutex> lock(mu_);
     finished_ = true;
     finished_cv_.notify_all();
@@ -89,6 +97,10 @@ class KeepAliveStream : public KeepAliveReactor {
   }
 
   void Fail(const absl::Status& status) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      broken_ = true;
+    }
     if (OpDone done = TakePending()) done(status);
   }
 
@@ -100,6 +112,7 @@ class KeepAliveStream : public KeepAliveReactor {
   OpDone pending_;
   bool finished_ = false;
   bool write_in_flight_ = false;
+  bool broken_ = false;
   bool write_deferred_ = false;
 };
 
