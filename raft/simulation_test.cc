@@ -3,8 +3,9 @@
 // state, while proposals, membership changes, snapshots, ReadIndex and leader transfers
 // run throughout. Safety invariants are checked continuously; liveness after healing.
 //
-// Reproduce a failure: RAFTKV_SIM_SEED=<seed> RAFTKV_SIM_NODES=<3|5> bazel test
-// //raft:simulation_test --test_env=... ; run more seeds with RAFTKV_SIM_SEEDS=<count>.
+// Reproduce a failure: bazel test //raft:simulation_test --test_env=RAFTKV_SIM_SEED=<seed>
+// (runs that seed for both sizes). Default: 250 seeds per size; more with
+// --test_env=RAFTKV_SIM_SEEDS=<count per size>.
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
@@ -524,7 +525,7 @@ uint64_t EnvOr(const char* name, uint64_t fallback) {
 
 void RunSeeds(int size) {
   std::signal(SIGABRT, PrintSeedOnAbort);
-  uint64_t first = 1, count = EnvOr("RAFTKV_SIM_SEEDS", 600);
+  uint64_t first = 1, count = EnvOr("RAFTKV_SIM_SEEDS", 250);
   if (std::getenv("RAFTKV_SIM_SEED")) {
     first = EnvOr("RAFTKV_SIM_SEED", 1);
     count = 1;
