@@ -18,6 +18,7 @@
 
 #include "leveldb/db.h"
 #include "storage/key_index.h"
+#include "storage/mvcc_fair_shared_mutex.h"
 #include "storage/mvcc_store.h"
 #include "storage/mvcc_txn.h"
 
@@ -87,8 +88,8 @@ class LevelDbMvccStore : public MvccStore {
   std::mutex write_mu_;
   // Held shared while a snapshot streams from `db_`, exclusively while
   // ReplaceFromSnapshot swaps `db_`. Order: write_mu_, db_life_mu_, mu_.
-  mutable std::shared_mutex db_life_mu_;
-  mutable std::shared_mutex mu_;
+  mutable FairSharedMutex db_life_mu_;
+  mutable FairSharedMutex mu_;
   std::unique_ptr<leveldb::DB> db_;
   KeyIndexTree index_;
   int64_t current_revision_ = 1;
