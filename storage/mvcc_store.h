@@ -38,7 +38,9 @@ class MvccStore {
   };
 
   // Called after each committed write revision with the events it produced,
-  // in order. Used by the watch hub.
+  // in order. Used by the watch hub. Runs on the writing thread once the
+  // revision is visible to readers; it may read the store (Range, Events) but
+  // must not write to it (writers are serialized: that would deadlock).
   using EventSink = std::function<void(int64_t revision, const std::vector<mvccpb::Event>&)>;
 
   static absl::StatusOr<std::unique_ptr<MvccStore>> Open(const Options& options);
@@ -49,7 +51,9 @@ class MvccStore {
       const etcdserverpb::RangeRequest& request) const = 0;
 
   // Writes. `applied_index` is the Raft log index of the command (0 outside Raft)
-  // and is persisted atomically with the change.
+  // and is persisted atomically with the change. A write that returns an
+  // error changed nothing and recorded nothing, not even `applied_index`: the
+  // apply loop should then call SetAppliedIndex itself.
   virtual absl::StatusOr<etcdserverpb::PutResponse> Put(const etcdserverpb::PutRequest& request,
                                                         uint64_t applied_index) = 0;
   virtual absl::StatusOr<etcdserverpb::DeleteRangeResponse> DeleteRange(
@@ -76,7 +80,7 @@ class MvccStore {
   // The events of revisions [from_revision, to_revision_inclusive] (clamped to
   // the current revision) touching key/range_end (Range's key conventions), in
   // revision order, each with prev_kv when the older value is still readable.
-  // Stops once `max_events` are collected, but never splits a revision, so a
+  // Stops once `max_events` (0 = no limit) are collected, but never splits a revision, so a
   // caller can resume from the last event's mod_revision + 1.
   // OutOfRange compacted error when from_revision < CompactRevision().
   virtual absl::StatusOr<std::vector<mvccpb::Event>> Events(int64_t from_revision,
