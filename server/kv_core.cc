@@ -40,10 +40,14 @@ void KvCore::OnCommitted(uint64_t index, const std::string& command) {
     spdlog::error("entry {} is not an InternalRequest; skipped", index);
     result = absl::InternalError("undecodable log entry");
   }
+  {
+    // Publish the applied index before waking the proposer, so that once a write
+    // returns, even a serializable read on this member observes it.
+    std::lock_guard<std::mutex> lock(applied_mu_);
+    applied_index_.store(index);
+    applied_cv_.notify_all();
+  }
   waiter_.Complete(request.header().id(), std::move(result));
-  std::lock_guard<std::mutex> lock(applied_mu_);
-  applied_index_.store(index);
-  applied_cv_.notify_all();
 }
 
 ApplyResult KvCore::Propose(internalpb::InternalRequest request) {

@@ -34,8 +34,8 @@ class Recorder {
 };
 
 TEST(LocalReplicationLogTest, DeliversInIndexOrderContinuingFromAppliedIndex) {
-  LocalReplicationLog log({/*member_id=*/7, /*last_applied_index=*/41, /*max_pending=*/4});
   Recorder recorder;
+  LocalReplicationLog log({/*member_id=*/7, /*last_applied_index=*/41, /*max_pending=*/4});
   ASSERT_TRUE(log.Start([&](uint64_t i, const std::string& c) { recorder.Record(i, c); }).ok());
   for (int i = 0; i < 100; ++i) ASSERT_TRUE(log.Append("cmd" + std::to_string(i)).ok());
   ASSERT_TRUE(recorder.WaitFor(100));
@@ -49,8 +49,8 @@ TEST(LocalReplicationLogTest, DeliversInIndexOrderContinuingFromAppliedIndex) {
 }
 
 TEST(LocalReplicationLogTest, ConcurrentAppendsGetDistinctConsecutiveIndexes) {
-  LocalReplicationLog log({1, 0, 8});
   Recorder recorder;
+  LocalReplicationLog log({1, 0, 8});
   ASSERT_TRUE(log.Start([&](uint64_t i, const std::string& c) { recorder.Record(i, c); }).ok());
   std::vector<std::thread> threads;
   for (int t = 0; t < 4; ++t) {
@@ -65,8 +65,8 @@ TEST(LocalReplicationLogTest, ConcurrentAppendsGetDistinctConsecutiveIndexes) {
 }
 
 TEST(LocalReplicationLogTest, ReadIndexCoversEveryAppend) {
-  LocalReplicationLog log({1, 5, 8});
   Recorder recorder;
+  LocalReplicationLog log({1, 5, 8});
   ASSERT_TRUE(log.Start([&](uint64_t i, const std::string& c) { recorder.Record(i, c); }).ok());
   ASSERT_TRUE(log.Append("a").ok());
   ASSERT_TRUE(log.Append("b").ok());
@@ -76,8 +76,8 @@ TEST(LocalReplicationLogTest, ReadIndexCoversEveryAppend) {
 }
 
 TEST(LocalReplicationLogTest, StopDrainsThenRejectsAppends) {
-  LocalReplicationLog log({1, 0, 1000});
   Recorder recorder;
+  LocalReplicationLog log({1, 0, 1000});
   ASSERT_TRUE(log.Start([&](uint64_t i, const std::string& c) { recorder.Record(i, c); }).ok());
   for (int i = 0; i < 50; ++i) ASSERT_TRUE(log.Append("x").ok());
   log.Stop();
