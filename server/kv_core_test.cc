@@ -12,7 +12,9 @@ namespace {
 class KvCoreTest : public ::testing::Test {
  protected:
   void StartCore(KvCore::Options options, uint64_t applied_before = 0) {
-    if (applied_before > 0) ASSERT_TRUE(store_.SetAppliedIndex(applied_before).ok());
+    if (applied_before > 0) {
+      ASSERT_TRUE(store_.SetAppliedIndex(applied_before).ok());
+    }
     log_ = std::make_unique<LocalReplicationLog>(
         LocalReplicationLog::Options{options.member_id, store_.AppliedIndex(), 64});
     core_ = std::make_unique<KvCore>(options, &store_, log_.get());
