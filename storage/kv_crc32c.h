@@ -8,10 +8,16 @@
 #include <cstdint>
 #include <string_view>
 
+#include "storage/crc32c.h"
+
 namespace raftkv::storage {
 
 // Extends `crc` (the CRC32C of some earlier bytes, 0 for none) with `data`.
-uint32_t Crc32cExtend(uint32_t crc, std::string_view data);
+// std::string_view front end of storage/crc32c.h (Debian's absl::string_view is a
+// distinct type, so the MVCC code, written against std::string_view, uses these).
+inline uint32_t Crc32cExtend(uint32_t crc, std::string_view data) {
+  return crc32c::Extend(crc, data.data(), data.size());
+}
 
 inline uint32_t Crc32c(std::string_view data) { return Crc32cExtend(0, data); }
 
