@@ -3,6 +3,8 @@
 #include <filesystem>
 #include <random>
 
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "server/etcd_errors.h"
 #include "spdlog/spdlog.h"
@@ -30,7 +32,18 @@ absl::Status TranslateProposeError(const absl::Status& status) {
   return status;
 }
 
-std::string WalMetadata(uint64_t member_id) { return absl::StrCat("member_id=", member_id); }
+constexpr char kWalMetadataPrefix[] = "member_id=";
+
+std::string WalMetadata(uint64_t member_id) { return absl::StrCat(kWalMetadataPrefix, member_id); }
+
+absl::StatusOr<uint64_t> ParseWalMetadata(const std::string& metadata) {
+  uint64_t id = 0;
+  if (!absl::StartsWith(metadata, kWalMetadataPrefix) ||
+      !absl::SimpleAtoi(metadata.substr(sizeof(kWalMetadataPrefix) - 1), &id) || id == 0) {
+    return absl::DataLossError("wal: unreadable metadata \"" + metadata + "\"");
+  }
+  return id;
+}
 
 }  // namespace
 
@@ -43,6 +56,21 @@ RaftNode::RaftNode(Options options, StateMachineHooks hooks)
 absl::StatusOr<std::unique_ptr<RaftNode>> RaftNode::Open(
     Options options, StateMachineHooks hooks,
     const std::map<uint64_t, std::vector<std::string>>& peers) {
+  const std::string wal_dir = options.member_dir + "/wal";
+  std::unique_ptr<storage::Wal> wal;
+  std::optional<storage::WalContents> contents;
+  if (storage::Wal::Exists(wal_dir)) {
+    auto opened = storage::Wal::Open(wal_dir);
+    if (!opened.ok()) return opened.status();
+    wal = std::move(*opened);
+    auto read = wal->ReadAll();
+    if (!read.ok()) return read.status();
+    contents = std::move(*read);
+    // A restarted member is whoever its log says it is, whatever the flags say.
+    auto id = ParseWalMetadata(contents->metadata);
+    if (!id.ok()) return id.status();
+    options.member_id = *id;
+  }
   std::unique_ptr<RaftNode> node(new RaftNode(std::move(options), std::move(hooks)));
   std::error_code ec;
   std::filesystem::create_directories(node->snapshot_dir_, ec);
@@ -50,27 +78,23 @@ absl::StatusOr<std::unique_ptr<RaftNode>> RaftNode::Open(
   for (const auto& [id, urls] : peers) {
     if (absl::Status s = node->transport_->AddPeer(id, urls); !s.ok()) return s;
   }
-  const std::string wal_dir = node->options_.member_dir + "/wal";
-  absl::Status status = storage::Wal::Exists(wal_dir) ? node->Recover() : node->Bootstrap();
+  absl::Status status = wal ? node->Recover(std::move(wal), std::move(*contents))
+                            : node->Bootstrap();
   if (!status.ok()) return status;
   return node;
 }
 
 // Restart: rebuild the in-memory raft log from the newest snapshot mark and the WAL,
 // and bring the state machine up to the snapshot if it is behind it.
-absl::Status RaftNode::Recover() {
-  auto wal = storage::Wal::Open(options_.member_dir + "/wal");
-  if (!wal.ok()) return wal.status();
-  wal_ = std::move(*wal);
-  auto contents = wal_->ReadAll();
-  if (!contents.ok()) return contents.status();
+absl::Status RaftNode::Recover(std::unique_ptr<storage::Wal> wal, storage::WalContents contents) {
+  wal_ = std::move(wal);
 
-  const raftpb::SnapshotMetadata& snap_meta = contents->snapshot;
+  const raftpb::SnapshotMetadata& snap_meta = contents.snapshot;
   if (snap_meta.index() > 0) {
     if (absl::Status s = RecoverSnapshot(snap_meta); !s.ok()) return s;
   }
-  raft_storage_.SetHardState(contents->hard_state);
-  if (absl::Status s = raft_storage_.Append(contents->entries); !s.ok()) return s;
+  raft_storage_.SetHardState(contents.hard_state);
+  if (absl::Status s = raft_storage_.Append(contents.entries); !s.ok()) return s;
   applied_ = snap_meta.index();
 
   raft::Config config = MakeRaftConfig();
@@ -79,8 +103,8 @@ absl::Status RaftNode::Recover() {
   if (!raw.ok()) return raw.status();
   raw_node_ = std::move(*raw);
   spdlog::info("raft: recovered member {:x} (snapshot index {}, {} log entries, term {})",
-               options_.member_id, snap_meta.index(), contents->entries.size(),
-               contents->hard_state.term());
+               options_.member_id, snap_meta.index(), contents.entries.size(),
+               contents.hard_state.term());
   return absl::OkStatus();
 }
 

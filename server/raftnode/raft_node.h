@@ -21,6 +21,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -39,7 +40,7 @@ namespace raftkv::server {
 class RaftNode : public ReplicationLog, public transport::MessageHandler {
  public:
   struct Options {
-    uint64_t member_id = 0;
+    uint64_t member_id = 0;  // ignored on restart: the WAL records it
     std::string member_dir;  // holds wal/ and snap/
     // New cluster: the voters to bootstrap with. Empty when joining an existing
     // cluster (the leader sends the log or a snapshot). Ignored on restart.
@@ -95,6 +96,8 @@ class RaftNode : public ReplicationLog, public transport::MessageHandler {
   raft::NodeStatus RaftStatus() const;
   uint64_t applied_index() const { return applied_.load(); }
   bool removed() const { return removed_.load(); }
+  // This member's id: from the WAL when restarting, else from Options.
+  uint64_t member_id() const { return options_.member_id; }
   // The member's outgoing transport (add/remove peers as membership changes).
   transport::PeerTransport& transport() { return *transport_; }
 
@@ -109,7 +112,7 @@ class RaftNode : public ReplicationLog, public transport::MessageHandler {
   using LoopTask = std::function<void()>;
 
   RaftNode(Options options, StateMachineHooks hooks);
-  absl::Status Recover();
+  absl::Status Recover(std::unique_ptr<storage::Wal> wal, storage::WalContents contents);
   absl::Status RecoverSnapshot(const raftpb::SnapshotMetadata& metadata);
   absl::Status Bootstrap();
   raft::Config MakeRaftConfig();
