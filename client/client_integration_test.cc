@@ -16,10 +16,10 @@
 namespace raftkv::client {
 namespace {
 
-using testing::EtcdCluster;
-using testing::Eventually;
 using std::chrono::milliseconds;
 using std::chrono::seconds;
+using testing::EtcdCluster;
+using testing::Eventually;
 
 class ClientIntegrationTest : public ::testing::Test {
  protected:
@@ -271,9 +271,8 @@ void ExpectWatchSurvives(EtcdCluster* cluster, Client* watching, Client* writer,
   ASSERT_TRUE(Eventually([&] { return log.size() == kWrites / 2; }, seconds(10)));
   fault(member);
   for (; written < kWrites; ++written) {
-    ASSERT_TRUE(
-        Eventually([&] { return writer->kv().Put(absl::StrCat(prefix, written), "v").ok(); },
-                   seconds(15)));
+    ASSERT_TRUE(Eventually(
+        [&] { return writer->kv().Put(absl::StrCat(prefix, written), "v").ok(); }, seconds(15)));
   }
   ASSERT_TRUE(Eventually([&] { return log.size() >= kWrites; }, seconds(30)))
       << "got " << log.size();

@@ -27,8 +27,7 @@ TEST(RetryPolicyTest, ServerVerdictsAreNeverRetried) {
 
 TEST(RetryPolicyTest, WritesThatMayHaveAppliedAreNotRepeated) {
   for (const absl::Status& status : {kDropped, kLeaderChanged, kHung}) {
-    EXPECT_FALSE(IsSafeToRetry(RetryPolicy::kNonRepeatable, AttemptStage::kSent, status))
-        << status;
+    EXPECT_FALSE(IsSafeToRetry(RetryPolicy::kNonRepeatable, AttemptStage::kSent, status)) << status;
   }
 }
 
