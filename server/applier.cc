@@ -50,6 +50,12 @@ ApplyResult Applier::ApplyToStore(uint64_t index, const internalpb::InternalRequ
     return Wrap(store_->Txn(request.txn(), index));
   }
   if (request.has_compaction()) return Wrap(store_->Compact(request.compaction(), index));
+  if (membership_ && request.has_member_attributes()) {
+    membership_->ApplyAttributes(index, request.member_attributes());
+  }
+  if (membership_ && request.has_member_update()) {
+    membership_->ApplyUpdate(index, request.member_update());
+  }
   // Commands for modules that do not exist yet are consumed without effect.
   if (absl::Status s = store_->SetAppliedIndex(index); !s.ok()) return s;
   return ApplyResponse();

@@ -12,6 +12,7 @@
 #include "absl/status/statusor.h"
 #include "proto/internal.pb.h"
 #include "proto/rpc.pb.h"
+#include "server/cluster/membership_applier.h"
 #include "storage/mvcc_store.h"
 
 namespace raftkv::server {
@@ -25,7 +26,10 @@ using ApplyResult = absl::StatusOr<ApplyResponse>;
 
 class Applier {
  public:
-  explicit Applier(storage::MvccStore* store) : store_(store) {}
+  // `membership` may be null (tests without a cluster): membership commands are then
+  // consumed without effect.
+  explicit Applier(storage::MvccStore* store, MembershipApplier* membership = nullptr)
+      : store_(store), membership_(membership) {}
 
   // Applies `request`, the command at log `index`. An index the store has already
   // applied (replay after restart) is skipped, which makes apply idempotent.
@@ -35,6 +39,7 @@ class Applier {
   ApplyResult ApplyToStore(uint64_t index, const internalpb::InternalRequest& request);
 
   storage::MvccStore* store_;
+  MembershipApplier* membership_;
 };
 
 }  // namespace raftkv::server

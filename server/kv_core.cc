@@ -7,11 +7,12 @@
 
 namespace raftkv::server {
 
-KvCore::KvCore(Options options, storage::MvccStore* store, ReplicationLog* log)
+KvCore::KvCore(Options options, storage::MvccStore* store, ReplicationLog* log,
+               MembershipApplier* membership)
     : options_(options),
       store_(store),
       log_(log),
-      applier_(store),
+      applier_(store, membership),
       ids_(options.member_id),
       applied_index_(store->AppliedIndex()) {}
 
@@ -65,6 +66,10 @@ ApplyResult KvCore::Propose(internalpb::InternalRequest request) {
     return s;
   }
   return waiter_.Wait(id, future, deadline, ApplyResult(etcd_errors::Timeout()));
+}
+
+absl::Status KvCore::ProposeCommand(internalpb::InternalRequest request) {
+  return Propose(std::move(request)).status();
 }
 
 template <typename Response>

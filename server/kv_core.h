@@ -36,7 +36,8 @@ class KvCore {
 
   // `store` and `log` must outlive the core. The log's committed entries must start
   // right after store->AppliedIndex().
-  KvCore(Options options, storage::MvccStore* store, ReplicationLog* log);
+  KvCore(Options options, storage::MvccStore* store, ReplicationLog* log,
+         MembershipApplier* membership = nullptr);
   ~KvCore();
 
   absl::Status Start();
@@ -51,6 +52,10 @@ class KvCore {
   absl::StatusOr<etcdserverpb::TxnResponse> Txn(const etcdserverpb::TxnRequest& request);
   absl::StatusOr<etcdserverpb::CompactionResponse> Compact(
       const etcdserverpb::CompactionRequest& request);
+
+  // Proposes a command that has no client-visible response (membership commands)
+  // and waits until it is applied.
+  absl::Status ProposeCommand(internalpb::InternalRequest request);
 
   // Sets cluster_id, member_id and raft_term, and the revision if not set yet.
   void FillHeader(etcdserverpb::ResponseHeader* header) const;

@@ -11,8 +11,11 @@
 #include "server/api/kv_service.h"
 #include "server/api/maintenance_service.h"
 #include "server/cluster/member_id.h"
-#include "server/local_replication_log.h"
+#include "server/snapshot/state_snapshot.h"
+#include "server/transport/cluster_info_client.h"
+#include "server/transport/peer_server.h"
 #include "spdlog/spdlog.h"
+#include "storage/wal.h"
 
 namespace raftkv::server {
 namespace {
@@ -44,31 +47,107 @@ absl::StatusOr<std::unique_ptr<MemberServer>> MemberServer::Start(const Config& 
 }
 
 absl::Status MemberServer::Init() {
+  member_dir_ = (std::filesystem::path(config_.data_dir) / "member").string();
+  if (absl::Status s = LoadMembership(); !s.ok()) return s;
+  if (absl::Status s = OpenStore(); !s.ok()) return s;
+  if (absl::Status s = OpenRaft(); !s.ok()) return s;
+  if (absl::Status s = StartPeerServer(); !s.ok()) return s;
+
+  KvCore::Options core_options;
+  core_options.member_id = member_id_;
+  core_options.cluster_id = membership_->cluster_id();
+  core_options.max_request_bytes = config_.max_request_bytes;
+  core_options.request_timeout = std::chrono::milliseconds(5000 + 2 * config_.election_timeout_ms);
+  core_ =
+      std::make_unique<KvCore>(core_options, store_.get(), raft_.get(), membership_applier_.get());
+  cluster_admin_ =
+      std::make_unique<ClusterAdmin>(membership_.get(), raft_.get(), config_.initial_cluster_token,
+                                     [this](internalpb::InternalRequest request) {
+                                       return core_->ProposeCommand(std::move(request));
+                                     });
+  if (absl::Status s = core_->Start(); !s.ok()) return s;
+  spdlog::info("member {} of cluster {} starting at revision {} (applied index {})",
+               MemberIdToHex(member_id_), MemberIdToHex(membership_->cluster_id()),
+               store_->CurrentRevision(), store_->AppliedIndex());
+  publisher_ = std::thread([this] { PublishAttributes(); });
+  return StartGrpc();
+}
+
+// The member table comes from the data dir when it exists (bootstrap flags are then
+// ignored, as etcd does), else from --initial-cluster (new) or from the running
+// cluster (existing).
+absl::Status MemberServer::LoadMembership() {
+  membership_store_ = std::make_unique<MembershipStore>(member_dir_ + "/cluster");
+  membership_ = std::make_unique<Membership>();
+  auto saved = membership_store_->Load();
+  if (!saved.ok()) return saved.status();
+  // A member table without a raft log means the first start died half-way: redo it.
+  if (saved->has_value() && storage::Wal::Exists(member_dir_ + "/wal")) {
+    membership_->ReplaceWith(**saved);
+    spdlog::info("restarting with the membership stored in {} (bootstrap flags ignored)",
+                 member_dir_);
+    return absl::OkStatus();
+  }
+  return config_.initial_cluster_state == "existing" ? JoinMembership() : BootstrapMembership();
+}
+
+absl::Status MemberServer::BootstrapMembership() {
   absl::StatusOr<std::vector<Member>> members =
       ParseInitialCluster(config_.initial_cluster, config_.initial_cluster_token);
   if (!members.ok()) return members.status();
   member_id_ = ComputeMemberId(config_.initial_advertise_peer_urls, config_.initial_cluster_token);
-  bool found_self = false;
   std::vector<uint64_t> member_ids;
+  bool found_self = false;
   for (Member& member : *members) {
     member_ids.push_back(member.id);
-    if (member.id != member_id_) continue;
-    found_self = true;
-    member.client_urls = config_.advertise_client_urls;
+    if (member.id == member_id_) found_self = true;
   }
   if (!found_self) {
     return absl::InvalidArgumentError(absl::StrCat(
         "--initial-cluster has no member with --initial-advertise-peer-urls ",
         absl::StrJoin(config_.initial_advertise_peer_urls, ","), " (name ", config_.name, ")"));
   }
-  if (members->size() > 1) {
-    return absl::UnimplementedError(
-        "multi-member clusters are not supported yet: --initial-cluster must list one member");
-  }
-  const uint64_t cluster_id = ComputeClusterId(member_ids);
-  membership_ = std::make_unique<Membership>(cluster_id, *members);
+  membership_ = std::make_unique<Membership>(ComputeClusterId(member_ids), *members);
+  return membership_store_->Save(membership_->ToProto(), 0);
+}
 
-  mvcc_dir_ = (std::filesystem::path(config_.data_dir) / "member" / "mvcc").string();
+// A member added with MemberAdd learns the cluster (and its own id) from the others.
+absl::Status MemberServer::JoinMembership() {
+  absl::StatusOr<std::vector<Member>> members =
+      ParseInitialCluster(config_.initial_cluster, config_.initial_cluster_token);
+  if (!members.ok()) return members.status();
+  std::vector<std::string> peer_urls;
+  for (const Member& m : *members) {
+    for (const auto& url : m.peer_urls) {
+      if (std::find(config_.initial_advertise_peer_urls.begin(),
+                    config_.initial_advertise_peer_urls.end(),
+                    url) == config_.initial_advertise_peer_urls.end()) {
+        peer_urls.push_back(url);
+      }
+    }
+  }
+  auto info = transport::FetchClusterInfo(peer_urls);
+  if (!info.ok()) {
+    return absl::UnavailableError("cannot join: no existing member answered (" +
+                                  info.status().ToString() + ")");
+  }
+  membership_->ReplaceWith(*info);
+  for (const Member& m : membership_->List()) {
+    for (const auto& url : config_.initial_advertise_peer_urls) {
+      if (std::find(m.peer_urls.begin(), m.peer_urls.end(), url) != m.peer_urls.end()) {
+        member_id_ = m.id;
+      }
+    }
+  }
+  if (member_id_ == 0) {
+    return absl::FailedPreconditionError(
+        "cannot join: this member's peer URLs were not added with 'member add' first");
+  }
+  return membership_store_->Save(membership_->ToProto(), 0);
+}
+
+absl::Status MemberServer::OpenStore() {
+  mvcc_dir_ = member_dir_ + "/mvcc";
   std::error_code error;
   std::filesystem::create_directories(mvcc_dir_, error);
   if (error) {
@@ -79,29 +158,103 @@ absl::Status MemberServer::Init() {
       storage::MvccStore::Open({mvcc_dir_, /*sync_writes=*/true});
   if (!store.ok()) return store.status();
   store_ = *std::move(store);
+  return absl::OkStatus();
+}
 
-  LocalReplicationLog::Options log_options;
-  log_options.member_id = member_id_;
-  log_options.last_applied_index = store_->AppliedIndex();
-  log_ = std::make_unique<LocalReplicationLog>(log_options);
+absl::Status MemberServer::OpenRaft() {
+  RaftNode::Options options;
+  options.member_id = member_id_;
+  options.member_dir = member_dir_;
+  const bool bootstrapping = config_.initial_cluster_state != "existing";
+  if (bootstrapping) {
+    for (const Member& m : membership_->List()) options.bootstrap_voters.push_back(m.id);
+  }
+  options.tick = std::chrono::milliseconds(config_.heartbeat_interval_ms);
+  options.election_ticks =
+      std::max<int>(2, int(config_.election_timeout_ms / config_.heartbeat_interval_ms));
+  options.snapshot_count = config_.snapshot_count;
+  options.read_index_timeout = std::chrono::milliseconds(5000 + 2 * config_.election_timeout_ms);
 
-  KvCore::Options core_options;
-  core_options.member_id = member_id_;
-  core_options.cluster_id = cluster_id;
-  core_options.max_request_bytes = config_.max_request_bytes;
-  core_options.request_timeout = std::chrono::milliseconds(5000 + 2 * config_.election_timeout_ms);
-  core_ = std::make_unique<KvCore>(core_options, store_.get(), log_.get());
-  if (absl::Status s = core_->Start(); !s.ok()) return s;
-  spdlog::info("member {} of cluster {} starting at revision {} (applied index {})",
-               MemberIdToHex(member_id_), MemberIdToHex(cluster_id), store_->CurrentRevision(),
-               store_->AppliedIndex());
-  return StartGrpc();
+  std::map<uint64_t, std::vector<std::string>> peers;
+  for (const Member& m : membership_->List()) peers[m.id] = m.peer_urls;
+  // Before the raft node exists the applier has no transport; it gets it below.
+  membership_applier_ =
+      std::make_unique<MembershipApplier>(member_id_, membership_.get(), membership_store_.get());
+  auto raft = RaftNode::Open(options, MakeStateMachineHooks(), peers);
+  if (!raft.ok()) return raft.status();
+  raft_ = std::move(*raft);
+  if (member_id_ == 0 || member_id_ != raft_->member_id()) {
+    member_id_ = raft_->member_id();
+    membership_applier_ =
+        std::make_unique<MembershipApplier>(member_id_, membership_.get(), membership_store_.get());
+  }
+  membership_applier_->set_transport(&raft_->transport());
+  return absl::OkStatus();
+}
+
+RaftNode::StateMachineHooks MemberServer::MakeStateMachineHooks() {
+  RaftNode::StateMachineHooks hooks;
+  hooks.applied_index = [this] { return store_->AppliedIndex(); };
+  hooks.save_snapshot = [this](const std::string& dir, const raftpb::SnapshotMetadata& meta) {
+    StateSnapshotSource source;
+    source.cluster = [this] { return membership_->ToProto(); };
+    source.store = store_.get();
+    return WriteStateSnapshot(dir, meta, source);
+  };
+  hooks.restore_snapshot = [this](const std::string& path, uint64_t index) {
+    StateSnapshotTarget target;
+    target.store = store_.get();
+    target.restore_cluster = [this, index](const peerpb::ClusterInfo& info) {
+      membership_applier_->Restore(index, info);
+    };
+    return RestoreStateSnapshot(path, target);
+  };
+  hooks.apply_conf_change = [this](uint64_t index, const raftpb::ConfChange& change) {
+    membership_applier_->ApplyConfChange(index, change);
+  };
+  return hooks;
+}
+
+absl::Status MemberServer::StartPeerServer() {
+  transport::PeerServiceOptions options;
+  options.snapshot_dir = member_dir_ + "/snap/incoming";
+  options.cluster_info = [this]() -> absl::StatusOr<peerpb::ClusterInfo> {
+    return membership_->ToProto();
+  };
+  peer_service_ = std::make_unique<transport::PeerService>(raft_.get(), options);
+  if (config_.listen_peer_urls.empty()) return absl::InvalidArgumentError("no --listen-peer-urls");
+  // One peer listener is enough for loopback and single-interface deployments.
+  auto server = transport::StartPeerServer(config_.listen_peer_urls.front(), peer_service_.get());
+  if (!server.ok()) return server.status();
+  peer_server_ = std::move(*server);
+  return absl::OkStatus();
+}
+
+// Publishes this member's name and client URLs through Raft so that every member's
+// MemberList shows them (etcd's publish); retried until it is applied.
+void MemberServer::PublishAttributes() {
+  internalpb::InternalRequest request;
+  auto* attributes = request.mutable_member_attributes();
+  attributes->set_member_id(member_id_);
+  attributes->set_name(config_.name);
+  for (const auto& url : config_.advertise_client_urls) attributes->add_client_urls(url);
+  while (!stopping_.load()) {
+    absl::Status published = core_->ProposeCommand(request);
+    if (published.ok()) {
+      spdlog::info("published member attributes (name {}, client URLs {})", config_.name,
+                   absl::StrJoin(config_.advertise_client_urls, ","));
+      return;
+    }
+    std::unique_lock<std::mutex> lock(publish_mu_);
+    publish_cv_.wait_for(lock, std::chrono::milliseconds(200), [this] { return stopping_.load(); });
+  }
 }
 
 absl::Status MemberServer::StartGrpc() {
   services_.push_back(std::make_unique<api::KvService>(core_.get(), config_.max_txn_ops));
   services_.push_back(std::make_unique<api::MaintenanceService>(core_.get()));
-  services_.push_back(std::make_unique<api::ClusterService>(core_.get(), membership_.get()));
+  services_.push_back(
+      std::make_unique<api::ClusterService>(core_.get(), membership_.get(), cluster_admin_.get()));
   // Registered so that clients get UNIMPLEMENTED (not "unknown service") until the
   // watch, lease and auth issues land.
   services_.push_back(std::make_unique<etcdserverpb::Watch::Service>());
@@ -141,15 +294,22 @@ void MemberServer::Shutdown(std::chrono::milliseconds grace) {
   if (shut_down_) return;
   shut_down_ = true;
   spdlog::info("shutting down (grace {} ms)", grace.count());
+  {
+    std::lock_guard<std::mutex> lock(publish_mu_);
+    stopping_ = true;
+  }
+  publish_cv_.notify_all();
   // In-flight RPCs still need the core to finish, so stop gRPC first.
   if (grpc_server_) grpc_server_->Shutdown(std::chrono::system_clock::now() + grace);
   if (core_) core_->Stop();
+  if (publisher_.joinable()) publisher_.join();
+  if (peer_server_) transport::ShutdownPeerServer(peer_server_.get());
   if (store_) {
     spdlog::info("stopped at revision {} (applied index {})", store_->CurrentRevision(),
                  store_->AppliedIndex());
   }
   core_.reset();
-  log_.reset();
+  raft_.reset();
   store_.reset();
 }
 

@@ -3,18 +3,26 @@
 #ifndef RAFTKV_SERVER_MEMBER_SERVER_H_
 #define RAFTKV_SERVER_MEMBER_SERVER_H_
 
+#include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "grpcpp/impl/codegen/service_type.h"
 #include "grpcpp/server.h"
+#include "server/cluster/cluster_admin.h"
 #include "server/cluster/membership.h"
+#include "server/cluster/membership_applier.h"
+#include "server/cluster/membership_store.h"
 #include "server/config.h"
 #include "server/kv_core.h"
-#include "server/replication_log.h"
+#include "server/raftnode/raft_node.h"
+#include "server/transport/peer_service.h"
 #include "storage/mvcc_store.h"
 
 namespace raftkv::server {
@@ -35,15 +43,33 @@ class MemberServer {
 
  private:
   explicit MemberServer(Config config) : config_(std::move(config)) {}
+  absl::Status LoadMembership();
+  absl::Status BootstrapMembership();
+  absl::Status JoinMembership();
+  absl::Status OpenStore();
+  absl::Status OpenRaft();
+  absl::Status StartPeerServer();
+  RaftNode::StateMachineHooks MakeStateMachineHooks();
+  void PublishAttributes();
   absl::Status Init();
   absl::Status StartGrpc();
 
   const Config config_;
+  std::string member_dir_;
   std::unique_ptr<Membership> membership_;
+  std::unique_ptr<MembershipStore> membership_store_;
+  std::unique_ptr<MembershipApplier> membership_applier_;
+  std::unique_ptr<RaftNode> raft_;
+  std::unique_ptr<ClusterAdmin> cluster_admin_;
+  std::unique_ptr<transport::PeerService> peer_service_;
+  std::unique_ptr<grpc::Server> peer_server_;
+  std::thread publisher_;
+  std::atomic<bool> stopping_{false};
+  std::mutex publish_mu_;
+  std::condition_variable publish_cv_;
   uint64_t member_id_ = 0;
   std::string mvcc_dir_;
   std::unique_ptr<storage::MvccStore> store_;
-  std::unique_ptr<ReplicationLog> log_;
   std::unique_ptr<KvCore> core_;
   std::vector<std::unique_ptr<grpc::Service>> services_;
   std::unique_ptr<grpc::Server> grpc_server_;

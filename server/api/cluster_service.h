@@ -1,9 +1,9 @@
-// gRPC service etcdserverpb.Cluster: MemberList from the member table.
-// Membership changes answer UNIMPLEMENTED until the cluster issue lands.
+// gRPC service etcdserverpb.Cluster: the member table and membership changes.
 #ifndef RAFTKV_SERVER_API_CLUSTER_SERVICE_H_
 #define RAFTKV_SERVER_API_CLUSTER_SERVICE_H_
 
 #include "proto/rpc.grpc.pb.h"
+#include "server/cluster/cluster_admin.h"
 #include "server/cluster/membership.h"
 #include "server/kv_core.h"
 
@@ -11,17 +11,34 @@ namespace raftkv::server::api {
 
 class ClusterService final : public etcdserverpb::Cluster::Service {
  public:
-  // Both must outlive the service.
-  ClusterService(KvCore* core, const Membership* membership)
-      : core_(core), membership_(membership) {}
+  // All must outlive the service.
+  ClusterService(KvCore* core, const Membership* membership, ClusterAdmin* admin)
+      : core_(core), membership_(membership), admin_(admin) {}
 
   grpc::Status MemberList(grpc::ServerContext* context,
                           const etcdserverpb::MemberListRequest* request,
                           etcdserverpb::MemberListResponse* response) override;
+  grpc::Status MemberAdd(grpc::ServerContext* context,
+                         const etcdserverpb::MemberAddRequest* request,
+                         etcdserverpb::MemberAddResponse* response) override;
+  grpc::Status MemberRemove(grpc::ServerContext* context,
+                            const etcdserverpb::MemberRemoveRequest* request,
+                            etcdserverpb::MemberRemoveResponse* response) override;
+  grpc::Status MemberUpdate(grpc::ServerContext* context,
+                            const etcdserverpb::MemberUpdateRequest* request,
+                            etcdserverpb::MemberUpdateResponse* response) override;
+  grpc::Status MemberPromote(grpc::ServerContext* context,
+                             const etcdserverpb::MemberPromoteRequest* request,
+                             etcdserverpb::MemberPromoteResponse* response) override;
 
  private:
+  // Fills the header and the current member list of any response.
+  template <typename Response>
+  void FillMembers(Response* response) const;
+
   KvCore* core_;
   const Membership* membership_;
+  ClusterAdmin* admin_;
 };
 
 }  // namespace raftkv::server::api

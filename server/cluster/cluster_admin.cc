@@ -77,8 +77,7 @@ absl::StatusOr<Member> ClusterAdmin::AddMember(const std::vector<std::string>& p
   member.peer_urls = peer_urls;
   member.is_learner = is_learner;
   raftpb::ConfChange change;
-  change.set_type(is_learner ? raftpb::CONF_CHANGE_ADD_LEARNER_NODE
-                             : raftpb::CONF_CHANGE_ADD_NODE);
+  change.set_type(is_learner ? raftpb::CONF_CHANGE_ADD_LEARNER_NODE : raftpb::CONF_CHANGE_ADD_NODE);
   change.set_node_id(member.id);
   change.set_context(EncodeMemberContext(member));
   if (absl::Status s = raft_->ChangeMembership(change); !s.ok()) return s;

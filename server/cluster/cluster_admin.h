@@ -22,8 +22,7 @@ class ClusterAdmin {
   // Proposes a normal command through the log and waits for it to apply.
   using ProposeFn = std::function<absl::Status(internalpb::InternalRequest)>;
 
-  ClusterAdmin(Membership* membership, RaftNode* raft, std::string cluster_token,
-               ProposeFn propose)
+  ClusterAdmin(Membership* membership, RaftNode* raft, std::string cluster_token, ProposeFn propose)
       : membership_(membership),
         raft_(raft),
         cluster_token_(std::move(cluster_token)),
