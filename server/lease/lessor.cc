@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <set>
 #include <utility>
 
 #include "server/lease/lease_errors.h"
@@ -52,6 +53,35 @@ absl::StatusOr<Lessor::Granted> Lessor::Grant(int64_t id, int64_t ttl, uint64_t 
   const int64_t granted_ttl = lease.ttl;
   leases_.emplace(id, std::move(lease));
   return Granted{id, granted_ttl};
+}
+
+std::vector<LeaseRecord> Lessor::Export() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::vector<LeaseRecord> out;
+  for (const auto& [id, lease] : leases_) out.push_back({id, lease.ttl, lease.remaining_ttl});
+  return out;
+}
+
+absl::Status Lessor::ReplaceAll(const std::vector<LeaseRecord>& leases, uint64_t index) {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::set<int64_t> kept;
+  for (const LeaseRecord& record : leases) kept.insert(record.id);
+  std::vector<int64_t> deletes;  // only ids that disappear: a batch applies deletes last
+  for (const auto& [id, lease] : leases_) {
+    if (!kept.count(id)) deletes.push_back(id);
+  }
+  absl::Status persisted = store_->Commit(leases, deletes, index);
+  if (!persisted.ok()) return persisted;
+  leases_.clear();
+  lease_of_key_.clear();
+  for (const LeaseRecord& record : leases) {
+    Lease lease;
+    lease.ttl = record.ttl;
+    lease.remaining_ttl = record.remaining_ttl;
+    if (primary_) StartCountdownLocked(&lease, absl::ZeroDuration());
+    leases_.emplace(record.id, std::move(lease));
+  }
+  return absl::OkStatus();
 }
 
 absl::Status Lessor::Revoke(int64_t id, uint64_t index) {

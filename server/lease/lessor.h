@@ -72,6 +72,13 @@ class Lessor {
   absl::StatusOr<std::vector<std::string>> Keys(int64_t id) const;
   bool Exists(int64_t id) const;
 
+  // ---- State-machine snapshots. ----
+  // Every lease with its TTL and checkpointed remaining TTL.
+  std::vector<LeaseRecord> Export() const;
+  // Replaces the whole table by `leases` (a snapshot covering `index` was restored).
+  // Key attachments are cleared: re-attach from the restored KV store.
+  absl::Status ReplaceAll(const std::vector<LeaseRecord>& leases, uint64_t index);
+
   // ---- Leadership. ----
   // Call when this member becomes leader and has applied all entries of
   // earlier terms (etcd passes the election timeout as `extend`).

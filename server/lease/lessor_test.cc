@@ -177,3 +177,43 @@ TEST_F(LessorTest, TimeToLiveUnknownLease) {
 
 }  // namespace
 }  // namespace raftkv::server::lease
+
+namespace raftkv::server::lease {
+namespace {
+
+TEST(LessorSnapshotTest, ExportThenReplaceAllRoundTripsAndDropsOthers) {
+  auto dir = std::filesystem::path(::testing::TempDir()) /
+             ("lessor_snapshot_" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  RealClock clock;
+  auto open = [&](const std::string& name) {
+    auto store = LeaseStore::Open({(dir / name).string(), false});
+    EXPECT_TRUE(store.ok());
+    auto lessor = Lessor::Open(std::move(*store), &clock, {});
+    EXPECT_TRUE(lessor.ok());
+    return std::move(*lessor);
+  };
+  auto source = open("a");
+  auto target = open("b");
+  ASSERT_TRUE(source->Grant(1, 10, 1).ok());
+  ASSERT_TRUE(source->Grant(2, 20, 2).ok());
+  ASSERT_TRUE(target->Grant(2, 99, 1).ok());
+  ASSERT_TRUE(target->Grant(3, 30, 2).ok());
+  ASSERT_TRUE(target->ReplaceAll(source->Export(), 5).ok());
+  EXPECT_EQ(target->AppliedIndex(), 5u);
+  EXPECT_TRUE(target->Exists(1));
+  EXPECT_TRUE(target->Exists(2));
+  EXPECT_FALSE(target->Exists(3));
+  auto ttl = target->TimeToLive(2, false);
+  ASSERT_TRUE(ttl.ok());
+  EXPECT_EQ(ttl->grantedttl(), 20);
+  target.reset();
+  auto reopened = open("b");  // persisted, including the lease present on both sides
+  EXPECT_TRUE(reopened->Exists(1));
+  EXPECT_TRUE(reopened->Exists(2));
+  EXPECT_FALSE(reopened->Exists(3));
+  std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace raftkv::server::lease
