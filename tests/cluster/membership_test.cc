@@ -1,6 +1,7 @@
 // Membership changes on a real raftkv cluster driven by etcdctl 3.4: a new member joins
 // as a learner, catches up, is promoted to a voter; a member is removed and its process
 // stops serving writes while the others carry on.
+#include <iostream>
 #include <string>
 
 #include "absl/strings/match.h"
@@ -130,6 +131,11 @@ TEST(MembershipTest, LearnerJoinsIsPromotedAndARemovedMemberStopsServing) {
       seconds(15)))
       << cluster.Name(removed) << " still accepts writes after its removal; log:\n"
       << cluster.Log(removed);
+
+  std::cout << cluster.Name(removed) << " after removal: "
+            << (cluster.Running(removed) ? "process still running, refuses writes"
+                                         : "process exited")
+            << "\n";
 
   // The three remaining members, including the promoted one, carry on.
   const int final_leader = cluster.WaitForLeader(seconds(10), remaining);
