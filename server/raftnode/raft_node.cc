@@ -7,6 +7,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "server/etcd_errors.h"
+#include "server/http/server_metrics.h"
 #include "spdlog/spdlog.h"
 #include "storage/snapshot_file.h"
 
@@ -359,7 +360,11 @@ void RaftNode::PersistReady(const raft::Ready& ready) {
     CheckFatal(wal_->SaveSnapshotMark(ready.snapshot.metadata()), "wal snapshot mark");
   }
   raftpb::HardState hard_state = ready.hard_state.value_or(raftpb::HardState());
+  const auto save_start = SteadyClock::now();
   CheckFatal(wal_->Save(hard_state, ready.entries), "wal save");
+  // etcd_disk_wal_fsync_duration_seconds: one fsync per persisted Ready.
+  http::ServerMetrics::Get().wal_fsync_duration_seconds->Observe(
+      std::chrono::duration<double>(SteadyClock::now() - save_start).count());
   if (has_snapshot) {
     CheckFatal(raft_storage_.ApplySnapshot(ready.snapshot), "apply snapshot to raft log");
   }
@@ -424,6 +429,9 @@ void RaftNode::HandOffCommitted(const raft::Ready& ready) {
 void RaftNode::PublishStatus() {
   raft::NodeStatus raft_status = raw_node_->Status();
   std::lock_guard<std::mutex> lock(status_mu_);
+  if (raft_status.lead != 0 && raft_status.lead != status_.leader_id) {
+    http::ServerMetrics::Get().leader_changes_seen_total->Inc();
+  }
   status_.term = raft_status.term;
   status_.leader_id = raft_status.lead;
   status_.commit_index = raft_status.commit;
