@@ -6,8 +6,6 @@
 namespace raftkv::server {
 namespace {
 
-// There is no lessor yet, so no lease exists: any put naming one fails as in etcd.
-// TODO(leases): ask the lessor; etcd checks only the txn branch that is taken.
 bool NamesAnyLease(const etcdserverpb::TxnRequest& txn) {
   for (const auto* ops : {&txn.success(), &txn.failure()}) {
     for (const auto& op : *ops) {
@@ -27,11 +25,15 @@ ApplyResult Wrap(absl::StatusOr<Response> response) {
 }  // namespace
 
 ApplyResult Applier::Apply(uint64_t index, const internalpb::InternalRequest& request) {
-  if (index != 0 && index <= store_->AppliedIndex()) return ApplyResponse();
-  ApplyResult result = ApplyToStore(index, request);
-  // A failed command changes nothing, but its index is still consumed: record it so
-  // a replay after restart does not re-apply anything before it.
-  if (!result.ok() && store_->AppliedIndex() < index) {
+  // Lease commands touch two databases (lessor, store) that each skip what they
+  // already applied, so they run even when the store alone is past `index`.
+  ApplyResult result = IsLeaseCommand(request) ? ApplyLease(index, request)
+                       : (index != 0 && index <= store_->AppliedIndex())
+                           ? ApplyResult(ApplyResponse())
+                           : ApplyToStore(index, request);
+  // A command that changed nothing in the store still consumes its index: record
+  // it so a replay after restart does not re-apply anything before it.
+  if (index != 0 && store_->AppliedIndex() < index) {
     if (absl::Status s = store_->SetAppliedIndex(index); !s.ok()) {
       spdlog::error("recording applied index {} failed: {}", index, s.ToString());
     }
@@ -39,16 +41,29 @@ ApplyResult Applier::Apply(uint64_t index, const internalpb::InternalRequest& re
   return result;
 }
 
+bool Applier::IsLeaseCommand(const internalpb::InternalRequest& request) {
+  return request.has_lease_grant() || request.has_lease_revoke();
+}
+
+ApplyResult Applier::ApplyLease(uint64_t index, const internalpb::InternalRequest& request) {
+  if (!leases_) return etcd_errors::LeaseNotFound();
+  if (request.has_lease_grant()) return Wrap(leases_->Grant(index, request.lease_grant()));
+  return Wrap(leases_->Revoke(index, request.lease_revoke()));
+}
+
+absl::Status Applier::CheckLeases(const internalpb::InternalRequest& request) const {
+  if (leases_) return leases_->CheckLeasesExist(request);
+  // Without a lessor no lease exists: any put naming one fails as in etcd.
+  if (request.has_put() && request.put().lease() != 0) return etcd_errors::LeaseNotFound();
+  if (request.has_txn() && NamesAnyLease(request.txn())) return etcd_errors::LeaseNotFound();
+  return absl::OkStatus();
+}
+
 ApplyResult Applier::ApplyToStore(uint64_t index, const internalpb::InternalRequest& request) {
-  if (request.has_put()) {
-    if (request.put().lease() != 0) return etcd_errors::LeaseNotFound();
-    return Wrap(store_->Put(request.put(), index));
-  }
+  if (absl::Status s = CheckLeases(request); !s.ok()) return s;
+  if (request.has_put()) return Wrap(store_->Put(request.put(), index));
   if (request.has_delete_range()) return Wrap(store_->DeleteRange(request.delete_range(), index));
-  if (request.has_txn()) {
-    if (NamesAnyLease(request.txn())) return etcd_errors::LeaseNotFound();
-    return Wrap(store_->Txn(request.txn(), index));
-  }
+  if (request.has_txn()) return Wrap(store_->Txn(request.txn(), index));
   if (request.has_compaction()) return Wrap(store_->Compact(request.compaction(), index));
   if (membership_ && request.has_member_attributes()) {
     membership_->ApplyAttributes(index, request.member_attributes());
@@ -56,8 +71,10 @@ ApplyResult Applier::ApplyToStore(uint64_t index, const internalpb::InternalRequ
   if (membership_ && request.has_member_update()) {
     membership_->ApplyUpdate(index, request.member_update());
   }
-  // Commands for modules that do not exist yet are consumed without effect.
-  if (absl::Status s = store_->SetAppliedIndex(index); !s.ok()) return s;
+  // [maintenance] alarm raised by a quota check, or disarmed by an operator.
+  if (alarms_ && request.has_alarm()) {
+    if (auto applied = alarms_->Apply(request.alarm()); !applied.ok()) return applied.status();
+  }
   return ApplyResponse();
 }
 

@@ -12,7 +12,9 @@
 #include "absl/status/statusor.h"
 #include "proto/internal.pb.h"
 #include "proto/rpc.pb.h"
+#include "server/alarm/alarm_store.h"
 #include "server/cluster/membership_applier.h"
+#include "server/lease_applier.h"
 #include "storage/mvcc_store.h"
 
 namespace raftkv::server {
@@ -21,25 +23,35 @@ namespace raftkv::server {
 // entry replayed after a restart that the store had already applied).
 using ApplyResponse =
     std::variant<std::monostate, etcdserverpb::PutResponse, etcdserverpb::DeleteRangeResponse,
-                 etcdserverpb::TxnResponse, etcdserverpb::CompactionResponse>;
+                 etcdserverpb::TxnResponse, etcdserverpb::CompactionResponse,
+                 etcdserverpb::LeaseGrantResponse, etcdserverpb::LeaseRevokeResponse>;
 using ApplyResult = absl::StatusOr<ApplyResponse>;
 
 class Applier {
  public:
-  // `membership` may be null (tests without a cluster): membership commands are then
-  // consumed without effect.
-  explicit Applier(storage::MvccStore* store, MembershipApplier* membership = nullptr)
-      : store_(store), membership_(membership) {}
+  // `membership` and `leases` may be null (tests without a cluster or lessor):
+  // membership commands are then consumed without effect and no lease exists.
+  explicit Applier(storage::MvccStore* store, MembershipApplier* membership = nullptr,
+                   LeaseApplier* leases = nullptr)
+      : store_(store), membership_(membership), leases_(leases) {}
 
   // Applies `request`, the command at log `index`. An index the store has already
   // applied (replay after restart) is skipped, which makes apply idempotent.
   ApplyResult Apply(uint64_t index, const internalpb::InternalRequest& request);
 
+  // [maintenance] Committed AlarmRequests update this table (null: ignored).
+  void set_alarms(alarm::AlarmStore* alarms) { alarms_ = alarms; }
+
  private:
+  static bool IsLeaseCommand(const internalpb::InternalRequest& request);
+  ApplyResult ApplyLease(uint64_t index, const internalpb::InternalRequest& request);
+  absl::Status CheckLeases(const internalpb::InternalRequest& request) const;
   ApplyResult ApplyToStore(uint64_t index, const internalpb::InternalRequest& request);
 
   storage::MvccStore* store_;
   MembershipApplier* membership_;
+  LeaseApplier* leases_;
+  alarm::AlarmStore* alarms_ = nullptr;  // [maintenance]
 };
 
 }  // namespace raftkv::server

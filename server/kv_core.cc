@@ -3,16 +3,17 @@
 #include <utility>
 
 #include "server/etcd_errors.h"
+#include "server/http/server_metrics.h"
 #include "spdlog/spdlog.h"
 
 namespace raftkv::server {
 
 KvCore::KvCore(Options options, storage::MvccStore* store, ReplicationLog* log,
-               MembershipApplier* membership)
+               MembershipApplier* membership, LeaseApplier* leases)
     : options_(options),
       store_(store),
       log_(log),
-      applier_(store, membership),
+      applier_(store, membership, leases),
       ids_(options.member_id),
       applied_index_(store->AppliedIndex()) {}
 
@@ -61,11 +62,18 @@ ApplyResult KvCore::Propose(internalpb::InternalRequest request) {
 
   const Clock::time_point deadline = Clock::now() + options_.request_timeout;
   std::future<ApplyResult> future = waiter_.Register(id);
+  const http::ServerMetrics& metrics = http::ServerMetrics::Get();  // [maintenance]
   if (absl::Status s = log_->Append(std::move(command)); !s.ok()) {
     waiter_.Cancel(id);
+    metrics.proposals_failed_total->Inc();
     return s;
   }
-  return waiter_.Wait(id, future, deadline, ApplyResult(etcd_errors::Timeout()));
+  metrics.proposals_pending->Add(1);
+  ApplyResult result = waiter_.Wait(id, future, deadline, ApplyResult(etcd_errors::Timeout()));
+  metrics.proposals_pending->Add(-1);
+  // Only proposals that never applied count as failed (not e.g. a compacted-revision error).
+  if (absl::IsUnavailable(result.status())) metrics.proposals_failed_total->Inc();
+  return result;
 }
 
 absl::Status KvCore::ProposeCommand(internalpb::InternalRequest request) {
@@ -110,6 +118,7 @@ absl::StatusOr<etcdserverpb::RangeResponse> KvCore::Range(
 absl::StatusOr<etcdserverpb::PutResponse> KvCore::Put(const etcdserverpb::PutRequest& request) {
   internalpb::InternalRequest internal;
   *internal.mutable_put() = request;
+  if (absl::Status s = CheckQuota(request.ByteSizeLong()); !s.ok()) return s;  // [maintenance]
   return ProposeAndUnwrap<etcdserverpb::PutResponse>(std::move(internal));
 }
 
@@ -123,6 +132,9 @@ absl::StatusOr<etcdserverpb::DeleteRangeResponse> KvCore::DeleteRange(
 absl::StatusOr<etcdserverpb::TxnResponse> KvCore::Txn(const etcdserverpb::TxnRequest& request) {
   internalpb::InternalRequest internal;
   *internal.mutable_txn() = request;
+  if (alarm::TxnHasPut(request)) {  // [maintenance]
+    if (absl::Status s = CheckQuota(request.ByteSizeLong()); !s.ok()) return s;
+  }
   return ProposeAndUnwrap<etcdserverpb::TxnResponse>(std::move(internal));
 }
 
@@ -131,6 +143,21 @@ absl::StatusOr<etcdserverpb::CompactionResponse> KvCore::Compact(
   internalpb::InternalRequest internal;
   *internal.mutable_compaction() = request;
   return ProposeAndUnwrap<etcdserverpb::CompactionResponse>(std::move(internal));
+}
+
+absl::StatusOr<etcdserverpb::LeaseGrantResponse> KvCore::LeaseGrant(
+    const etcdserverpb::LeaseGrantRequest& request) {
+  internalpb::InternalRequest internal;
+  *internal.mutable_lease_grant() = request;
+  if (absl::Status s = CheckQuota(request.ByteSizeLong()); !s.ok()) return s;  // [maintenance]
+  return ProposeAndUnwrap<etcdserverpb::LeaseGrantResponse>(std::move(internal));
+}
+
+absl::StatusOr<etcdserverpb::LeaseRevokeResponse> KvCore::LeaseRevoke(
+    const etcdserverpb::LeaseRevokeRequest& request) {
+  internalpb::InternalRequest internal;
+  *internal.mutable_lease_revoke() = request;
+  return ProposeAndUnwrap<etcdserverpb::LeaseRevokeResponse>(std::move(internal));
 }
 
 void KvCore::FillHeader(etcdserverpb::ResponseHeader* header) const {

@@ -16,6 +16,7 @@
 #include "absl/status/statusor.h"
 #include "proto/internal.pb.h"
 #include "proto/rpc.pb.h"
+#include "server/alarm/quota_guard.h"
 #include "server/applier.h"
 #include "server/replication_log.h"
 #include "server/request_id_generator.h"
@@ -37,7 +38,7 @@ class KvCore {
   // `store` and `log` must outlive the core. The log's committed entries must start
   // right after store->AppliedIndex().
   KvCore(Options options, storage::MvccStore* store, ReplicationLog* log,
-         MembershipApplier* membership = nullptr);
+         MembershipApplier* membership = nullptr, LeaseApplier* leases = nullptr);
   ~KvCore();
 
   absl::Status Start();
@@ -52,6 +53,10 @@ class KvCore {
   absl::StatusOr<etcdserverpb::TxnResponse> Txn(const etcdserverpb::TxnRequest& request);
   absl::StatusOr<etcdserverpb::CompactionResponse> Compact(
       const etcdserverpb::CompactionRequest& request);
+  absl::StatusOr<etcdserverpb::LeaseGrantResponse> LeaseGrant(
+      const etcdserverpb::LeaseGrantRequest& request);
+  absl::StatusOr<etcdserverpb::LeaseRevokeResponse> LeaseRevoke(
+      const etcdserverpb::LeaseRevokeRequest& request);
 
   // Proposes a command that has no client-visible response (membership commands)
   // and waits until it is applied.
@@ -64,6 +69,13 @@ class KvCore {
   const Options& options() const { return options_; }
   ReplicationLog::Status LogStatus() const { return log_->GetStatus(); }
   storage::MvccStore* store() const { return store_; }
+
+  // [maintenance] Set before Start(): committed alarms update `alarms`; Put, Txn
+  // with puts and LeaseGrant are refused by `quota` when the backend is full.
+  void SetMaintenance(alarm::AlarmStore* alarms, const alarm::QuotaGuard* quota) {
+    applier_.set_alarms(alarms);
+    quota_ = quota;
+  }
 
  private:
   using Clock = std::chrono::steady_clock;
@@ -86,6 +98,10 @@ class KvCore {
   std::atomic<bool> stopped_{false};
   std::mutex applied_mu_;
   std::condition_variable applied_cv_;
+  const alarm::QuotaGuard* quota_ = nullptr;  // [maintenance]
+  absl::Status CheckQuota(size_t request_bytes) const {
+    return quota_ ? quota_->CheckWrite(request_bytes) : absl::OkStatus();
+  }
 };
 
 }  // namespace raftkv::server

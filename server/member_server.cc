@@ -11,7 +11,9 @@
 #include "server/api/kv_service.h"
 #include "server/api/maintenance_service.h"
 #include "server/cluster/member_id.h"
+#include "server/lease/lease_service.h"
 #include "server/snapshot/state_snapshot.h"
+#include "server/watch/watch_stream_service.h"
 #include "server/transport/cluster_info_client.h"
 #include "server/transport/peer_server.h"
 #include "spdlog/spdlog.h"
@@ -50,6 +52,7 @@ absl::Status MemberServer::Init() {
   member_dir_ = (std::filesystem::path(config_.data_dir) / "member").string();
   if (absl::Status s = LoadMembership(); !s.ok()) return s;
   if (absl::Status s = OpenStore(); !s.ok()) return s;
+  if (absl::Status s = OpenLeasesAndWatch(); !s.ok()) return s;
   if (absl::Status s = OpenRaft(); !s.ok()) return s;
   if (absl::Status s = StartPeerServer(); !s.ok()) return s;
 
@@ -58,8 +61,25 @@ absl::Status MemberServer::Init() {
   core_options.cluster_id = membership_->cluster_id();
   core_options.max_request_bytes = config_.max_request_bytes;
   core_options.request_timeout = std::chrono::milliseconds(5000 + 2 * config_.election_timeout_ms);
-  core_ =
-      std::make_unique<KvCore>(core_options, store_.get(), raft_.get(), membership_applier_.get());
+  core_ = std::make_unique<KvCore>(core_options, store_.get(), raft_.get(),
+                                   membership_applier_.get(), lease_applier_.get());
+  lease_backend_ = std::make_unique<MemberLeaseBackend>(core_.get(), raft_.get(), lessor_.get(),
+                                                        membership_.get());
+  // [maintenance] alarms + quota (before the core applies), Maintenance RPCs, HTTP.
+  auto maintenance = MemberMaintenance::Open(member_dir_);
+  if (!maintenance.ok()) return maintenance.status();
+  maintenance_ = std::move(*maintenance);
+  MemberMaintenance::Attachments attachments;
+  attachments.core = core_.get();
+  attachments.raft = raft_.get();
+  attachments.membership = membership_.get();
+  attachments.save_snapshot = MakeStateMachineHooks().save_snapshot;
+  attachments.quota_backend_bytes = config_.quota_backend_bytes;
+  attachments.listen_metrics_urls = config_.listen_metrics_urls;
+  attachments.request_timeout = core_options.request_timeout;
+  maintenance_->AttachCore(std::move(attachments));
+  core_->SetMaintenance(maintenance_->alarms(), maintenance_->quota());
+  // [/maintenance]
   cluster_admin_ =
       std::make_unique<ClusterAdmin>(membership_.get(), raft_.get(), config_.initial_cluster_token,
                                      [this](internalpb::InternalRequest request) {
@@ -70,7 +90,9 @@ absl::Status MemberServer::Init() {
                MemberIdToHex(member_id_), MemberIdToHex(membership_->cluster_id()),
                store_->CurrentRevision(), store_->AppliedIndex());
   publisher_ = std::thread([this] { PublishAttributes(); });
-  return StartGrpc();
+  lease_expirer_ = std::thread([this] { ExpireLeases(); });
+  if (absl::Status s = StartGrpc(); !s.ok()) return s;
+  return maintenance_->StartHttp();  // [maintenance]
 }
 
 // The member table comes from the data dir when it exists (bootstrap flags are then
@@ -161,6 +183,58 @@ absl::Status MemberServer::OpenStore() {
   return absl::OkStatus();
 }
 
+// Leases live in their own LevelDB; key attachments are rebuilt from the store.
+// Every committed revision's events feed both the lessor's attachments and watchers.
+absl::Status MemberServer::OpenLeasesAndWatch() {
+  auto lease_store = lease::LeaseStore::Open({member_dir_ + "/lease", /*sync_writes=*/true});
+  if (!lease_store.ok()) return lease_store.status();
+  lease::LessorOptions options;
+  // etcd: the minimum TTL is 1.5 election timeouts, rounded up to whole seconds.
+  options.min_ttl_seconds = int64_t((config_.election_timeout_ms * 3 / 2 + 999) / 1000);
+  auto lessor = lease::Lessor::Open(std::move(*lease_store), &clock_, options);
+  if (!lessor.ok()) return lessor.status();
+  lessor_ = std::move(*lessor);
+  lease_applier_ = std::make_unique<LeaseApplier>(lessor_.get(), store_.get());
+  if (absl::Status s = lease_applier_->ReattachAll(); !s.ok()) return s;
+
+  event_source_ = std::make_unique<watch::MvccEventSource>(store_.get());
+  watch_hub_ = std::make_unique<watch::WatchHub>(event_source_.get(), store_->CurrentRevision());
+  store_->SetEventSink([this](int64_t revision, const std::vector<mvccpb::Event>& events) {
+    lease_applier_->OnEvents(events);
+    watch_hub_->OnCommit(revision, events);
+  });
+  return absl::OkStatus();
+}
+
+// Only the leader judges expiry; it proposes a revoke and the lease (and its keys)
+// disappears when that revoke is applied, on every member at the same revision.
+void MemberServer::ExpireLeases() {
+  while (!stopping_.load()) {
+    if (raft_->IsLeader()) {
+      for (int64_t id : lessor_->ExpiredLeases()) {
+        etcdserverpb::LeaseRevokeRequest revoke;
+        revoke.set_id(id);
+        absl::Status revoked = core_->LeaseRevoke(revoke).status();
+        if (!revoked.ok() && !absl::IsNotFound(revoked)) {
+          spdlog::warn("revoking expired lease {:x} failed: {}", id, revoked.ToString());
+        }
+      }
+    }
+    std::unique_lock<std::mutex> lock(publish_mu_);
+    publish_cv_.wait_for(lock, std::chrono::milliseconds(500), [this] { return stopping_.load(); });
+  }
+}
+
+// A new leader restarts every lease's countdown (plus an election timeout), so no
+// lease expires early because the previous leader's clock is gone.
+void MemberServer::OnLeadershipChange(bool is_leader) {
+  if (is_leader) {
+    lessor_->Promote(absl::Milliseconds(config_.election_timeout_ms));
+  } else {
+    lessor_->Demote();
+  }
+}
+
 absl::Status MemberServer::OpenRaft() {
   RaftNode::Options options;
   options.member_id = member_id_;
@@ -198,6 +272,16 @@ RaftNode::StateMachineHooks MemberServer::MakeStateMachineHooks() {
   hooks.save_snapshot = [this](const std::string& dir, const raftpb::SnapshotMetadata& meta) {
     StateSnapshotSource source;
     source.cluster = [this] { return membership_->ToProto(); };
+    source.leases = [this] {
+      std::vector<internalpb::LeaseRecord> leases;
+      for (const lease::LeaseRecord& l : lessor_->Export()) {
+        internalpb::LeaseRecord& out = leases.emplace_back();
+        out.set_id(l.id);
+        out.set_ttl(l.ttl);
+        out.set_remaining_ttl(l.remaining_ttl);
+      }
+      return leases;
+    };
     source.store = store_.get();
     return WriteStateSnapshot(dir, meta, source);
   };
@@ -207,8 +291,18 @@ RaftNode::StateMachineHooks MemberServer::MakeStateMachineHooks() {
     target.restore_cluster = [this, index](const peerpb::ClusterInfo& info) {
       membership_applier_->Restore(index, info);
     };
-    return RestoreStateSnapshot(path, target);
+    target.restore_leases = [this](const std::vector<internalpb::LeaseRecord>& leases,
+                                   uint64_t at) {
+      std::vector<lease::LeaseRecord> records;
+      for (const auto& l : leases) records.push_back({l.id(), l.ttl(), l.remaining_ttl()});
+      return lessor_->ReplaceAll(records, at);
+    };
+    absl::Status restored = RestoreStateSnapshot(path, target);
+    if (!restored.ok()) return restored;
+    watch_hub_->OnRestore(store_->CurrentRevision());
+    return lease_applier_->ReattachAll();
   };
+  hooks.on_leadership_change = [this](bool is_leader) { OnLeadershipChange(is_leader); };
   hooks.apply_conf_change = [this](uint64_t index, const raftpb::ConfChange& change) {
     membership_applier_->ApplyConfChange(index, change);
   };
@@ -252,13 +346,20 @@ void MemberServer::PublishAttributes() {
 
 absl::Status MemberServer::StartGrpc() {
   services_.push_back(std::make_unique<api::KvService>(core_.get(), config_.max_txn_ops));
-  services_.push_back(std::make_unique<api::MaintenanceService>(core_.get()));
+  services_.push_back(maintenance_->MakeService());  // [maintenance]
   services_.push_back(
       std::make_unique<api::ClusterService>(core_.get(), membership_.get(), cluster_admin_.get()));
   // Registered so that clients get UNIMPLEMENTED (not "unknown service") until the
   // watch, lease and auth issues land.
-  services_.push_back(std::make_unique<etcdserverpb::Watch::Service>());
-  services_.push_back(std::make_unique<etcdserverpb::Lease::Service>());
+  watch::WatchServerContext watch_context;
+  watch_context.header = [this] {
+    etcdserverpb::ResponseHeader header;
+    core_->FillHeader(&header);
+    return header;
+  };
+  watch_context.max_response_bytes = config_.max_request_bytes + kGrpcOverheadBytes;
+  services_.push_back(std::make_unique<watch::WatchStreamService>(watch_hub_.get(), watch_context));
+  services_.push_back(std::make_unique<lease::LeaseService>(lessor_.get(), lease_backend_.get()));
   services_.push_back(std::make_unique<etcdserverpb::Auth::Service>());
 
   grpc::ServerBuilder builder;
@@ -300,9 +401,11 @@ void MemberServer::Shutdown(std::chrono::milliseconds grace) {
   }
   publish_cv_.notify_all();
   // In-flight RPCs still need the core to finish, so stop gRPC first.
+  if (maintenance_) maintenance_->Stop();  // [maintenance] HTTP reads the core
   if (grpc_server_) grpc_server_->Shutdown(std::chrono::system_clock::now() + grace);
   if (core_) core_->Stop();
   if (publisher_.joinable()) publisher_.join();
+  if (lease_expirer_.joinable()) lease_expirer_.join();
   if (peer_server_) transport::ShutdownPeerServer(peer_server_.get());
   if (store_) {
     spdlog::info("stopped at revision {} (applied index {})", store_->CurrentRevision(),
@@ -310,6 +413,9 @@ void MemberServer::Shutdown(std::chrono::milliseconds grace) {
   }
   core_.reset();
   raft_.reset();
+  grpc_server_.reset();  // watch streams must be gone before the hub
+  services_.clear();
+  watch_hub_.reset();
   store_.reset();
 }
 

@@ -21,6 +21,13 @@
 #include "server/cluster/membership_store.h"
 #include "server/config.h"
 #include "server/kv_core.h"
+#include "server/maintenance/member_maintenance.h"
+#include "server/lease/clock.h"
+#include "server/lease/lessor.h"
+#include "server/lease_applier.h"
+#include "server/member_lease_backend.h"
+#include "server/watch/mvcc_event_source.h"
+#include "server/watch/watch_hub.h"
 #include "server/raftnode/raft_node.h"
 #include "server/transport/peer_service.h"
 #include "storage/mvcc_store.h"
@@ -47,6 +54,9 @@ class MemberServer {
   absl::Status BootstrapMembership();
   absl::Status JoinMembership();
   absl::Status OpenStore();
+  absl::Status OpenLeasesAndWatch();
+  void ExpireLeases();
+  void OnLeadershipChange(bool is_leader);
   absl::Status OpenRaft();
   absl::Status StartPeerServer();
   RaftNode::StateMachineHooks MakeStateMachineHooks();
@@ -70,7 +80,15 @@ class MemberServer {
   uint64_t member_id_ = 0;
   std::string mvcc_dir_;
   std::unique_ptr<storage::MvccStore> store_;
+  lease::RealClock clock_;
+  std::unique_ptr<lease::Lessor> lessor_;
+  std::unique_ptr<LeaseApplier> lease_applier_;
+  std::unique_ptr<MemberLeaseBackend> lease_backend_;
+  std::unique_ptr<watch::MvccEventSource> event_source_;
+  std::unique_ptr<watch::WatchHub> watch_hub_;
+  std::thread lease_expirer_;
   std::unique_ptr<KvCore> core_;
+  std::unique_ptr<MemberMaintenance> maintenance_;  // [maintenance]
   std::vector<std::unique_ptr<grpc::Service>> services_;
   std::unique_ptr<grpc::Server> grpc_server_;
   std::vector<std::string> listen_addresses_;
