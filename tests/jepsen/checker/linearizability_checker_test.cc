@@ -183,3 +183,40 @@ TEST(LinearizabilityCheckerTest, RejectsOkOpWithoutCompletion) {
 
 }  // namespace
 }  // namespace raftkv::jepsen
+
+namespace raftkv::jepsen {
+namespace {
+
+// The search itself (without the checker dropping unobservable info ops first) may leave
+// an info op out or place it anywhere after its invocation.
+TEST(LinearizationSearchTest, InfoOpsMayBeLeftOutOrLinearizedLate) {
+  RegisterModel model;
+  const std::vector<Operation> left_out = testing::Numbered(
+      {testing::Write(0, "0", 0, 1), testing::Indeterminate(testing::Write(1, "1", 2, 3)),
+       testing::Read(2, "0", 4, 5), testing::Read(2, "0", 20, 21)});
+  EXPECT_EQ(SearchLinearization(left_out, model, SearchLimits{}).verdict, Verdict::kLinearizable);
+  const std::vector<Operation> late =
+      testing::Numbered({testing::Indeterminate(testing::Write(1, "1", 0, 1)),
+                         testing::Read(2, std::nullopt, 4, 5), testing::Read(2, "1", 20, 21)});
+  EXPECT_EQ(SearchLinearization(late, model, SearchLimits{}).verdict, Verdict::kLinearizable);
+  // Taking effect once cannot explain the value coming back after being overwritten.
+  const std::vector<Operation> twice = testing::Numbered(
+      {testing::Indeterminate(testing::Write(1, "1", 0, 1)), testing::Read(2, "1", 4, 5),
+       testing::Write(0, "2", 6, 7), testing::Read(2, "1", 8, 9)});
+  SearchResult result = SearchLinearization(twice, model, SearchLimits{});
+  EXPECT_EQ(result.verdict, Verdict::kNotLinearizable);
+  ASSERT_TRUE(result.failure.has_value());
+  EXPECT_EQ(result.failure->blocking, 3u);
+}
+
+TEST(LinearizabilityCheckerTest, ObservedIndeterminateOpIsKeptAndChecked) {
+  EXPECT_EQ(CheckRegister({Write(0, "0", 0, 1), Indeterminate(Write(1, "1", 2, 3)),
+                           Read(2, "0", 4, 5), Cas(0, "0", "1", 6, 7), Read(2, "1", 8, 9)}),
+            Verdict::kLinearizable);
+  EXPECT_EQ(CheckRegister({Indeterminate(Write(1, "1", 0, 1)), Read(2, "1", 4, 5),
+                           Write(0, "2", 6, 7), Read(2, "1", 8, 9)}),
+            Verdict::kNotLinearizable);
+}
+
+}  // namespace
+}  // namespace raftkv::jepsen
