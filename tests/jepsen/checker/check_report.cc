@@ -10,6 +10,8 @@ namespace {
 // How the longest linearization reads at its end: its last few ops are the context the
 // blocking op contradicts; earlier ones are only counted.
 constexpr size_t kLinearizationTail = 5;
+// Beyond this many keys only the keys that are not linearizable get a line of their own.
+constexpr size_t kKeysListedInFull = 20;
 
 std::string Marker(const Operation& op, const BadWindow& window,
                    const std::set<int64_t>& linearized) {
@@ -47,11 +49,21 @@ std::string FormatBadWindow(const BadWindow& window) {
 
 std::string FormatCheckResult(const CheckResult& result) {
   std::string out = absl::StrCat("verdict: ", VerdictName(result.verdict), "\n");
+  const bool list_all = result.keys.size() <= kKeysListedInFull;
+  size_t linearizable_keys = 0;
   for (const KeyVerdict& key : result.keys) {
+    if (key.verdict == Verdict::kLinearizable) {
+      ++linearizable_keys;
+      if (!list_all) continue;
+    }
     absl::StrAppend(&out, "  key \"", key.key, "\": ", VerdictName(key.verdict), " (", key.ops,
                     " ops, ", key.states_explored, " states)");
     if (!key.unknown_reason.empty()) absl::StrAppend(&out, ": ", key.unknown_reason);
     absl::StrAppend(&out, "\n");
+  }
+  if (!list_all) {
+    absl::StrAppend(&out, "  ", linearizable_keys, " of ", result.keys.size(),
+                    " keys linearizable\n");
   }
   if (result.bad_window.has_value()) absl::StrAppend(&out, FormatBadWindow(*result.bad_window));
   return out;

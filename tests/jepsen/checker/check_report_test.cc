@@ -81,5 +81,18 @@ TEST(CheckReportTest, LinearizableResultHasNoWindow) {
             "verdict: linearizable\n  key \"x\": linearizable (2 ops, 2 states)\n");
 }
 
+TEST(CheckReportTest, ManyKeysListOnlyTheBadOnes) {
+  std::vector<Operation> ops;
+  for (int k = 0; k < 25; ++k)
+    ops.push_back(Read(0, std::nullopt, 2 * k, 2 * k + 1, "k" + std::to_string(k)));
+  ops.push_back(Read(1, "zzz", 0, 1, "k7"));
+  absl::StatusOr<CheckResult> result = CheckLinearizability(Numbered(ops), RegisterModel());
+  ASSERT_TRUE(result.ok());
+  const std::string text = FormatCheckResult(*result);
+  EXPECT_NE(text.find("  key \"k7\": NOT linearizable (2 ops"), std::string::npos) << text;
+  EXPECT_EQ(text.find("key \"k8\""), std::string::npos) << text;
+  EXPECT_NE(text.find("24 of 25 keys linearizable"), std::string::npos) << text;
+}
+
 }  // namespace
 }  // namespace raftkv::jepsen
