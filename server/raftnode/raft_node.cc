@@ -336,7 +336,11 @@ void RaftNode::ProcessReady() {
     is_leader_ = ready.soft_state->role == raft::StateRole::kLeader;
     {
       std::lock_guard<std::mutex> lock(status_mu_);
-      status_.leader_id = ready.soft_state->lead;
+      const uint64_t lead = ready.soft_state->lead;
+      if (lead != 0 && lead != status_.leader_id) {  // etcd_server_leader_changes_seen_total
+        http::ServerMetrics::Get().leader_changes_seen_total->Inc();
+      }
+      status_.leader_id = lead;
     }
     status_cv_.notify_all();
     if (was_leader != is_leader_ && hooks_.on_leadership_change) {
@@ -429,9 +433,6 @@ void RaftNode::HandOffCommitted(const raft::Ready& ready) {
 void RaftNode::PublishStatus() {
   raft::NodeStatus raft_status = raw_node_->Status();
   std::lock_guard<std::mutex> lock(status_mu_);
-  if (raft_status.lead != 0 && raft_status.lead != status_.leader_id) {
-    http::ServerMetrics::Get().leader_changes_seen_total->Inc();
-  }
   status_.term = raft_status.term;
   status_.leader_id = raft_status.lead;
   status_.commit_index = raft_status.commit;
