@@ -1,47 +1,99 @@
 #!/bin/sh
-# Installs what is missing, builds raftkv (optimised) and starts a local member in the
-# background with its data under ./data/. Then prints the endpoints and an etcdctl example.
-#   tools/run.sh          start (or report that it is already running)
-#   tools/run.sh status   show the member's status
-#   tools/run.sh stop     stop it gracefully (SIGTERM)
-# RAFTKV_CLIENT_PORT (default 2379) and RAFTKV_PEER_PORT (default 2380) choose the ports.
+# Installs what is missing, builds raftkv (optimised) and starts a local cluster of
+# 3 members (5 with --members 5) in the background, data and logs under ./data/.
+# Then prints the endpoints and an etcdctl example.
+#   tools/run.sh [--members N]   start (members already running are left alone)
+#   tools/run.sh status          endpoint status of every member
+#   tools/run.sh stop            stop every member gracefully (SIGTERM)
+# Member i listens for clients on port 2379 (i=1) or i*10000+2379, for peers on the
+# next port and serves /health, /metrics and /version on the one after.
 set -eu
 cd "$(dirname "$0")/.."
 
 DATA="$PWD/data"
-PIDFILE="$DATA/raftkv-1.pid"
-CLIENT_PORT="${RAFTKV_CLIENT_PORT:-2379}"
-PEER_PORT="${RAFTKV_PEER_PORT:-2380}"
-ENDPOINT="127.0.0.1:$CLIENT_PORT"
+MEMBERS=3
 export ETCDCTL_API=3
 
-running() { [ -f "$PIDFILE" ] && kill -0 "$(cat "$PIDFILE")" 2>/dev/null; }
+client_port() { if [ "$1" -eq 1 ]; then echo 2379; else echo $(($1 * 10000 + 2379)); fi; }
+peer_port() { echo $(($(client_port "$1") + 1)); }
+metrics_port() { echo $(($(client_port "$1") + 2)); }
+pidfile() { echo "$DATA/raftkv-$1.pid"; }
+running() { [ -f "$(pidfile "$1")" ] && kill -0 "$(cat "$(pidfile "$1")")" 2>/dev/null; }
+known_members() { ls "$DATA" 2>/dev/null | sed -n 's/^raftkv-\([0-9]*\)\.pid$/\1/p' | sort -n; }
 
-stop() {
-  if ! running; then
-    echo "raftkv is not running"
-    rm -f "$PIDFILE"
-    return 0
-  fi
-  pid="$(cat "$PIDFILE")"
-  kill -TERM "$pid"
+endpoints() {
+  list=""
+  for i in $(seq 1 "$MEMBERS"); do list="$list${list:+,}127.0.0.1:$(client_port "$i")"; done
+  echo "$list"
+}
+
+initial_cluster() {
+  list=""
+  for i in $(seq 1 "$MEMBERS"); do
+    list="$list${list:+,}raftkv-$i=http://127.0.0.1:$(peer_port "$i")"
+  done
+  echo "$list"
+}
+
+stop_member() {
+  pid="$(cat "$(pidfile "$1")")"
+  kill -TERM "$pid" 2>/dev/null || true
   i=0
   while kill -0 "$pid" 2>/dev/null; do
     i=$((i + 1))
     if [ "$i" -gt 100 ]; then kill -KILL "$pid"; break; fi
     sleep 0.1
   done
-  rm -f "$PIDFILE"
-  echo "raftkv stopped"
+  rm -f "$(pidfile "$1")"
+  echo "raftkv-$1 stopped"
+}
+
+stop() {
+  members="$(known_members)"
+  [ -n "$members" ] || { echo "raftkv is not running"; return 0; }
+  for i in $members; do stop_member "$i"; done
 }
 
 status() {
-  if running; then
-    etcdctl --endpoints="$ENDPOINT" endpoint status -w table
-  else
-    echo "raftkv is not running"
-    return 1
+  members="$(known_members)"
+  [ -n "$members" ] || { echo "raftkv is not running"; return 1; }
+  list=""
+  for i in $members; do list="$list${list:+,}127.0.0.1:$(client_port "$i")"; done
+  etcdctl --endpoints="$list" endpoint status -w table
+}
+
+start_member() {
+  i="$1"
+  if running "$i"; then
+    echo "raftkv-$i is already running (pid $(cat "$(pidfile "$i")"))"
+    return 0
   fi
+  # A restarted member ignores the bootstrap flags: its data dir knows the cluster.
+  nohup "$DATA/bin/raftkv" \
+    --name="raftkv-$i" \
+    --data-dir="$DATA/raftkv-$i" \
+    --listen-client-urls="http://127.0.0.1:$(client_port "$i")" \
+    --advertise-client-urls="http://127.0.0.1:$(client_port "$i")" \
+    --listen-peer-urls="http://127.0.0.1:$(peer_port "$i")" \
+    --initial-advertise-peer-urls="http://127.0.0.1:$(peer_port "$i")" \
+    --listen-metrics-urls="http://127.0.0.1:$(metrics_port "$i")" \
+    --initial-cluster="$(initial_cluster)" \
+    --initial-cluster-token=raftkv-local \
+    >>"$DATA/raftkv-$i.log" 2>&1 &
+  echo $! >"$(pidfile "$i")"
+}
+
+wait_healthy() {
+  i=0
+  until etcdctl --endpoints="$(endpoints)" endpoint health >/dev/null 2>&1; do
+    i=$((i + 1))
+    if [ "$i" -gt 300 ]; then
+      echo "raftkv cluster did not become healthy; last log lines:" >&2
+      for m in $(seq 1 "$MEMBERS"); do tail -n 5 "$DATA/raftkv-$m.log" >&2; done
+      exit 1
+    fi
+    sleep 0.1
+  done
 }
 
 start() {
@@ -49,52 +101,39 @@ start() {
   ./tools/bazel.sh build -c opt //server:raftkv
   bin_dir="$(./tools/bazel.sh info -c opt bazel-bin 2>/dev/null)"
   mkdir -p "$DATA/bin"
-  # A private copy, so a later build cannot change the binary under the running member.
+  # A private copy, so a later build cannot change the binary under running members.
   cp -f "$bin_dir/server/raftkv" "$DATA/bin/raftkv"
-
-  if running; then
-    echo "raftkv is already running (pid $(cat "$PIDFILE")); './tools/run.sh stop' stops it"
-  else
-    nohup "$DATA/bin/raftkv" \
-      --name=raftkv-1 \
-      --data-dir="$DATA/raftkv-1" \
-      --listen-client-urls="http://127.0.0.1:$CLIENT_PORT" \
-      --advertise-client-urls="http://127.0.0.1:$CLIENT_PORT" \
-      --listen-peer-urls="http://127.0.0.1:$PEER_PORT" \
-      --initial-advertise-peer-urls="http://127.0.0.1:$PEER_PORT" \
-      --initial-cluster="raftkv-1=http://127.0.0.1:$PEER_PORT" \
-      >>"$DATA/raftkv-1.log" 2>&1 &
-    echo $! >"$PIDFILE"
-    i=0
-    until etcdctl --endpoints="$ENDPOINT" endpoint health >/dev/null 2>&1; do
-      i=$((i + 1))
-      if ! running || [ "$i" -gt 100 ]; then
-        echo "raftkv failed to start; last log lines:" >&2
-        tail -n 20 "$DATA/raftkv-1.log" >&2
-        exit 1
-      fi
-      sleep 0.1
-    done
-  fi
-
+  for i in $(seq 1 "$MEMBERS"); do start_member "$i"; done
+  wait_healthy
   cat <<INFO
 
-raftkv is running (1 member; log: data/raftkv-1.log)
-  client endpoints: $ENDPOINT
+raftkv is running: $MEMBERS members (logs: data/raftkv-N.log)
+  client endpoints: $(endpoints)
 
 Try it with etcdctl:
   export ETCDCTL_API=3
-  etcdctl --endpoints=$ENDPOINT put greeting hello
-  etcdctl --endpoints=$ENDPOINT get greeting -w json
-  etcdctl --endpoints=$ENDPOINT endpoint status -w table
+  etcdctl --endpoints=$(endpoints) put greeting hello
+  etcdctl --endpoints=$(endpoints) get greeting -w json
+  etcdctl --endpoints=$(endpoints) member list -w table
+  etcdctl --endpoints=$(endpoints) endpoint status -w table
 
-Stop it with: ./tools/run.sh stop
+Status: ./tools/run.sh status    Stop: ./tools/run.sh stop
 INFO
 }
 
-case "${1:-start}" in
+command="start"
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --members) MEMBERS="$2"; shift 2 ;;
+    --members=*) MEMBERS="${1#--members=}"; shift ;;
+    start|stop|status) command="$1"; shift ;;
+    *) echo "usage: $0 [start|stop|status] [--members N]" >&2; exit 2 ;;
+  esac
+done
+case "$MEMBERS" in 1|3|5) ;; *) echo "--members must be 1, 3 or 5" >&2; exit 2 ;; esac
+
+case "$command" in
   start) start ;;
   stop) stop ;;
   status) status ;;
-  *) echo "usage: $0 [start|stop|status]" >&2; exit 2 ;;
 esac
