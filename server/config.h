@@ -27,6 +27,7 @@ struct Config {
   uint64_t heartbeat_interval_ms = 100;
   uint64_t election_timeout_ms = 1000;
   uint64_t snapshot_count = 100000;
+  uint64_t snapshot_catchup_entries = 5000;
   int64_t quota_backend_bytes = int64_t{2} * 1024 * 1024 * 1024;
   uint64_t max_request_bytes = 1572864;  // 1.5 MiB
   uint64_t max_txn_ops = 128;

@@ -3,19 +3,13 @@
 #include <chrono>
 
 #include "grpcpp/client_context.h"
-#include "grpcpp/create_channel.h"
 #include "proto/rpc.grpc.pb.h"
 #include "server/etcd_errors.h"
-#include "server/transport/peer_url.h"
 
 namespace raftkv::server {
 namespace {
 
 constexpr std::chrono::seconds kForwardTimeout{5};
-
-absl::Status FromGrpc(const grpc::Status& status) {
-  return absl::Status(static_cast<absl::StatusCode>(status.error_code()), status.error_message());
-}
 
 }  // namespace
 
@@ -35,21 +29,9 @@ absl::StatusOr<etcdserverpb::LeaseRevokeResponse> MemberLeaseBackend::Revoke(
   return core_->LeaseRevoke(request);
 }
 
-absl::StatusOr<std::shared_ptr<grpc::Channel>> MemberLeaseBackend::LeaderChannel() {
-  const uint64_t leader = raft_->GetStatus().leader_id;
-  std::optional<Member> member = leader ? membership_->Get(leader) : std::nullopt;
-  if (!member || member->client_urls.empty()) return etcd_errors::NoLeader();
-  auto target = transport::GrpcTargetFromUrl(member->client_urls.front());
-  if (!target.ok()) return target.status();
-  std::lock_guard<std::mutex> lock(channels_mu_);
-  auto& channel = channels_[*target];
-  if (!channel) channel = grpc::CreateChannel(*target, grpc::InsecureChannelCredentials());
-  return channel;
-}
-
 absl::StatusOr<int64_t> MemberLeaseBackend::Renew(int64_t id) {
   if (raft_->IsLeader()) return lessor_->Renew(id);
-  auto channel = LeaderChannel();
+  auto channel = leader_.Get();
   if (!channel.ok()) return channel.status();
   auto stub = etcdserverpb::Lease::NewStub(*channel);
   grpc::ClientContext context;
@@ -60,7 +42,7 @@ absl::StatusOr<int64_t> MemberLeaseBackend::Renew(int64_t id) {
   etcdserverpb::LeaseKeepAliveResponse response;
   if (!stream->Write(request) || !stream->Read(&response)) {
     context.TryCancel();
-    return FromGrpc(stream->Finish());
+    return FromGrpcStatus(stream->Finish());
   }
   stream->WritesDone();
   context.TryCancel();  // one answer is all we need; the stream is not reused
@@ -75,14 +57,14 @@ absl::StatusOr<etcdserverpb::LeaseTimeToLiveResponse> MemberLeaseBackend::TimeTo
     if (response.ok()) *response->mutable_header() = Header();
     return response;
   }
-  auto channel = LeaderChannel();
+  auto channel = leader_.Get();
   if (!channel.ok()) return channel.status();
   auto stub = etcdserverpb::Lease::NewStub(*channel);
   grpc::ClientContext context;
   context.set_deadline(std::chrono::system_clock::now() + kForwardTimeout);
   etcdserverpb::LeaseTimeToLiveResponse response;
   grpc::Status status = stub->LeaseTimeToLive(&context, request, &response);
-  if (!status.ok()) return FromGrpc(status);
+  if (!status.ok()) return FromGrpcStatus(status);
   *response.mutable_header() = Header();
   return response;
 }

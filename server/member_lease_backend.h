@@ -12,6 +12,7 @@
 #include "grpcpp/channel.h"
 #include "server/cluster/membership.h"
 #include "server/kv_core.h"
+#include "server/leader_channel.h"
 #include "server/lease/lease_service.h"
 #include "server/lease/lessor.h"
 #include "server/raftnode/raft_node.h"
@@ -22,7 +23,7 @@ class MemberLeaseBackend : public lease::LeaseBackend {
  public:
   MemberLeaseBackend(KvCore* core, RaftNode* raft, lease::Lessor* lessor,
                      const Membership* membership)
-      : core_(core), raft_(raft), lessor_(lessor), membership_(membership) {}
+      : core_(core), raft_(raft), lessor_(lessor), leader_(raft, membership) {}
 
   etcdserverpb::ResponseHeader Header() override;
   absl::StatusOr<etcdserverpb::LeaseGrantResponse> Grant(
@@ -34,15 +35,10 @@ class MemberLeaseBackend : public lease::LeaseBackend {
       const etcdserverpb::LeaseTimeToLiveRequest& request) override;
 
  private:
-  // A channel to the current leader's client URL, or "no leader".
-  absl::StatusOr<std::shared_ptr<grpc::Channel>> LeaderChannel();
-
   KvCore* core_;
   RaftNode* raft_;
   lease::Lessor* lessor_;
-  const Membership* membership_;
-  std::mutex channels_mu_;
-  std::map<std::string, std::shared_ptr<grpc::Channel>> channels_;
+  LeaderChannels leader_;
 };
 
 }  // namespace raftkv::server

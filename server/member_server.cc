@@ -1,5 +1,8 @@
 #include "server/member_server.h"
 
+#include <signal.h>
+#include <unistd.h>
+
 #include <climits>
 #include <filesystem>
 
@@ -13,9 +16,9 @@
 #include "server/cluster/member_id.h"
 #include "server/lease/lease_service.h"
 #include "server/snapshot/state_snapshot.h"
-#include "server/watch/watch_stream_service.h"
 #include "server/transport/cluster_info_client.h"
 #include "server/transport/peer_server.h"
+#include "server/watch/watch_stream_service.h"
 #include "spdlog/spdlog.h"
 #include "storage/wal.h"
 
@@ -85,12 +88,13 @@ absl::Status MemberServer::Init() {
                                      [this](internalpb::InternalRequest request) {
                                        return core_->ProposeCommand(std::move(request));
                                      });
+  leader_channels_ = std::make_unique<LeaderChannels>(raft_.get(), membership_.get());
   if (absl::Status s = core_->Start(); !s.ok()) return s;
   spdlog::info("member {} of cluster {} starting at revision {} (applied index {})",
                MemberIdToHex(member_id_), MemberIdToHex(membership_->cluster_id()),
                store_->CurrentRevision(), store_->AppliedIndex());
   publisher_ = std::thread([this] { PublishAttributes(); });
-  lease_expirer_ = std::thread([this] { ExpireLeases(); });
+  housekeeper_ = std::thread([this] { Housekeeping(); });
   if (absl::Status s = StartGrpc(); !s.ok()) return s;
   return maintenance_->StartHttp();  // [maintenance]
 }
@@ -206,22 +210,32 @@ absl::Status MemberServer::OpenLeasesAndWatch() {
   return absl::OkStatus();
 }
 
+// Twice a second: leave if removed, and (leader only) revoke expired leases.
+void MemberServer::Housekeeping() {
+  while (!stopping_.load()) {
+    if (raft_->removed()) {
+      // etcd exits once it learns it was removed; main() turns SIGTERM into a
+      // graceful shutdown.
+      spdlog::warn("this member was removed from the cluster; shutting down");
+      ::kill(::getpid(), SIGTERM);
+      return;
+    }
+    if (raft_->IsLeader()) ExpireLeases();
+    std::unique_lock<std::mutex> lock(publish_mu_);
+    publish_cv_.wait_for(lock, std::chrono::milliseconds(500), [this] { return stopping_.load(); });
+  }
+}
+
 // Only the leader judges expiry; it proposes a revoke and the lease (and its keys)
 // disappears when that revoke is applied, on every member at the same revision.
 void MemberServer::ExpireLeases() {
-  while (!stopping_.load()) {
-    if (raft_->IsLeader()) {
-      for (int64_t id : lessor_->ExpiredLeases()) {
-        etcdserverpb::LeaseRevokeRequest revoke;
-        revoke.set_id(id);
-        absl::Status revoked = core_->LeaseRevoke(revoke).status();
-        if (!revoked.ok() && !absl::IsNotFound(revoked)) {
-          spdlog::warn("revoking expired lease {:x} failed: {}", id, revoked.ToString());
-        }
-      }
+  for (int64_t id : lessor_->ExpiredLeases()) {
+    etcdserverpb::LeaseRevokeRequest revoke;
+    revoke.set_id(id);
+    absl::Status revoked = core_->LeaseRevoke(revoke).status();
+    if (!revoked.ok() && !absl::IsNotFound(revoked)) {
+      spdlog::warn("revoking expired lease {:x} failed: {}", id, revoked.ToString());
     }
-    std::unique_lock<std::mutex> lock(publish_mu_);
-    publish_cv_.wait_for(lock, std::chrono::milliseconds(500), [this] { return stopping_.load(); });
   }
 }
 
@@ -247,6 +261,7 @@ absl::Status MemberServer::OpenRaft() {
   options.election_ticks =
       std::max<int>(2, int(config_.election_timeout_ms / config_.heartbeat_interval_ms));
   options.snapshot_count = config_.snapshot_count;
+  options.snapshot_catchup_entries = config_.snapshot_catchup_entries;
   options.read_index_timeout = std::chrono::milliseconds(5000 + 2 * config_.election_timeout_ms);
 
   std::map<uint64_t, std::vector<std::string>> peers;
@@ -347,10 +362,9 @@ void MemberServer::PublishAttributes() {
 absl::Status MemberServer::StartGrpc() {
   services_.push_back(std::make_unique<api::KvService>(core_.get(), config_.max_txn_ops));
   services_.push_back(maintenance_->MakeService());  // [maintenance]
-  services_.push_back(
-      std::make_unique<api::ClusterService>(core_.get(), membership_.get(), cluster_admin_.get()));
-  // Registered so that clients get UNIMPLEMENTED (not "unknown service") until the
-  // watch, lease and auth issues land.
+  services_.push_back(std::make_unique<api::ClusterService>(
+      core_.get(), membership_.get(), cluster_admin_.get(), leader_channels_.get()));
+  // Registered so that clients get UNIMPLEMENTED (not "unknown service") until auth lands.
   watch::WatchServerContext watch_context;
   watch_context.header = [this] {
     etcdserverpb::ResponseHeader header;
@@ -405,7 +419,7 @@ void MemberServer::Shutdown(std::chrono::milliseconds grace) {
   if (grpc_server_) grpc_server_->Shutdown(std::chrono::system_clock::now() + grace);
   if (core_) core_->Stop();
   if (publisher_.joinable()) publisher_.join();
-  if (lease_expirer_.joinable()) lease_expirer_.join();
+  if (housekeeper_.joinable()) housekeeper_.join();
   if (peer_server_) transport::ShutdownPeerServer(peer_server_.get());
   if (store_) {
     spdlog::info("stopped at revision {} (applied index {})", store_->CurrentRevision(),

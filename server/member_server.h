@@ -21,15 +21,16 @@
 #include "server/cluster/membership_store.h"
 #include "server/config.h"
 #include "server/kv_core.h"
-#include "server/maintenance/member_maintenance.h"
+#include "server/leader_channel.h"
 #include "server/lease/clock.h"
 #include "server/lease/lessor.h"
 #include "server/lease_applier.h"
+#include "server/maintenance/member_maintenance.h"
 #include "server/member_lease_backend.h"
-#include "server/watch/mvcc_event_source.h"
-#include "server/watch/watch_hub.h"
 #include "server/raftnode/raft_node.h"
 #include "server/transport/peer_service.h"
+#include "server/watch/mvcc_event_source.h"
+#include "server/watch/watch_hub.h"
 #include "storage/mvcc_store.h"
 
 namespace raftkv::server {
@@ -55,6 +56,7 @@ class MemberServer {
   absl::Status JoinMembership();
   absl::Status OpenStore();
   absl::Status OpenLeasesAndWatch();
+  void Housekeeping();
   void ExpireLeases();
   void OnLeadershipChange(bool is_leader);
   absl::Status OpenRaft();
@@ -71,6 +73,7 @@ class MemberServer {
   std::unique_ptr<MembershipApplier> membership_applier_;
   std::unique_ptr<RaftNode> raft_;
   std::unique_ptr<ClusterAdmin> cluster_admin_;
+  std::unique_ptr<LeaderChannels> leader_channels_;
   std::unique_ptr<transport::PeerService> peer_service_;
   std::unique_ptr<grpc::Server> peer_server_;
   std::thread publisher_;
@@ -86,7 +89,7 @@ class MemberServer {
   std::unique_ptr<MemberLeaseBackend> lease_backend_;
   std::unique_ptr<watch::MvccEventSource> event_source_;
   std::unique_ptr<watch::WatchHub> watch_hub_;
-  std::thread lease_expirer_;
+  std::thread housekeeper_;
   std::unique_ptr<KvCore> core_;
   std::unique_ptr<MemberMaintenance> maintenance_;  // [maintenance]
   std::vector<std::unique_ptr<grpc::Service>> services_;

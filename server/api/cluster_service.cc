@@ -1,9 +1,13 @@
 #include "server/api/cluster_service.h"
 
+#include "grpcpp/client_context.h"
 #include "server/api/errors.h"
 
 namespace raftkv::server::api {
 namespace {
+
+constexpr char kNotLeader[] = "etcdserver: not leader";
+constexpr char kForwardedHeader[] = "raftkv-forwarded";
 
 void ToProto(const Member& member, etcdserverpb::Member* out) {
   out->set_id(member.id);
@@ -59,12 +63,28 @@ grpc::Status ClusterService::MemberUpdate(grpc::ServerContext*,
   return grpc::Status::OK;
 }
 
-grpc::Status ClusterService::MemberPromote(grpc::ServerContext*,
+grpc::Status ClusterService::MemberPromote(grpc::ServerContext* context,
                                            const etcdserverpb::MemberPromoteRequest* request,
                                            etcdserverpb::MemberPromoteResponse* response) {
-  if (absl::Status s = admin_->PromoteMember(request->id()); !s.ok()) return ToGrpcStatus(s);
+  absl::Status promoted = admin_->PromoteMember(request->id());
+  if (promoted.message() == kNotLeader) return ForwardPromote(*context, *request, response);
+  if (!promoted.ok()) return ToGrpcStatus(promoted);
   FillMembers(response);
   return grpc::Status::OK;
+}
+
+grpc::Status ClusterService::ForwardPromote(const grpc::ServerContext& context,
+                                            const etcdserverpb::MemberPromoteRequest& request,
+                                            etcdserverpb::MemberPromoteResponse* response) {
+  if (context.client_metadata().count(kForwardedHeader)) {
+    return ToGrpcStatus(absl::FailedPreconditionError(kNotLeader));  // no second hop
+  }
+  auto channel = leader_->Get();
+  if (!channel.ok()) return ToGrpcStatus(channel.status());
+  grpc::ClientContext forward;
+  forward.AddMetadata(kForwardedHeader, "1");
+  forward.set_deadline(context.deadline());
+  return etcdserverpb::Cluster::NewStub(*channel)->MemberPromote(&forward, request, response);
 }
 
 }  // namespace raftkv::server::api

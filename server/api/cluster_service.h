@@ -6,14 +6,16 @@
 #include "server/cluster/cluster_admin.h"
 #include "server/cluster/membership.h"
 #include "server/kv_core.h"
+#include "server/leader_channel.h"
 
 namespace raftkv::server::api {
 
 class ClusterService final : public etcdserverpb::Cluster::Service {
  public:
   // All must outlive the service.
-  ClusterService(KvCore* core, const Membership* membership, ClusterAdmin* admin)
-      : core_(core), membership_(membership), admin_(admin) {}
+  ClusterService(KvCore* core, const Membership* membership, ClusterAdmin* admin,
+                 LeaderChannels* leader)
+      : core_(core), membership_(membership), admin_(admin), leader_(leader) {}
 
   grpc::Status MemberList(grpc::ServerContext* context,
                           const etcdserverpb::MemberListRequest* request,
@@ -35,10 +37,15 @@ class ClusterService final : public etcdserverpb::Cluster::Service {
   // Fills the header and the current member list of any response.
   template <typename Response>
   void FillMembers(Response* response) const;
+  // Only the leader knows whether a learner caught up: a follower asks it (once).
+  grpc::Status ForwardPromote(const grpc::ServerContext& context,
+                              const etcdserverpb::MemberPromoteRequest& request,
+                              etcdserverpb::MemberPromoteResponse* response);
 
   KvCore* core_;
   const Membership* membership_;
   ClusterAdmin* admin_;
+  LeaderChannels* leader_;
 };
 
 }  // namespace raftkv::server::api
