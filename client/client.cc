@@ -35,7 +35,7 @@ absl::StatusOr<std::unique_ptr<Client>> Client::Connect(ClientOptions options) {
 }
 
 void Client::SetEndpoints(const std::vector<std::string>& addresses) {
-  absl::MutexLock lock(&mu_);
+  std::unique_lock<std::mutex> lock(mu_);
   std::string pinned_address = endpoints_.empty() ? "" : endpoints_[pinned_]->address();
   std::vector<std::shared_ptr<Endpoint>> next;
   for (const std::string& raw : addresses) {
@@ -70,30 +70,30 @@ absl::Status Client::SyncMembers() {
 }
 
 std::vector<std::string> Client::Endpoints() const {
-  absl::MutexLock lock(&mu_);
+  std::unique_lock<std::mutex> lock(mu_);
   std::vector<std::string> out;
   for (const auto& endpoint : endpoints_) out.push_back(endpoint->address());
   return out;
 }
 
 std::string Client::PinnedEndpoint() const {
-  absl::MutexLock lock(&mu_);
+  std::unique_lock<std::mutex> lock(mu_);
   return endpoints_.empty() ? "" : endpoints_[pinned_]->address();
 }
 
 int Client::MaxAttempts() const {
   if (options_.max_attempts > 0) return options_.max_attempts;
-  absl::MutexLock lock(&mu_);
+  std::unique_lock<std::mutex> lock(mu_);
   return static_cast<int>(2 * endpoints_.size());
 }
 
 std::shared_ptr<Endpoint> Client::Pick(int /*attempt*/) {
-  absl::MutexLock lock(&mu_);
+  std::unique_lock<std::mutex> lock(mu_);
   return endpoints_[pinned_];
 }
 
 void Client::ReportFailure(const Endpoint& endpoint) {
-  absl::MutexLock lock(&mu_);
+  std::unique_lock<std::mutex> lock(mu_);
   // Only the first report of a failure moves the pin; concurrent calls that failed on the
   // same member must not skip over a healthy one.
   if (endpoints_[pinned_].get() == &endpoint) pinned_ = (pinned_ + 1) % endpoints_.size();

@@ -7,15 +7,16 @@
 #include <grpcpp/grpcpp.h>
 
 #include <chrono>
+#include <condition_variable>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "absl/synchronization/mutex.h"
 #include "client/endpoint.h"
 #include "client/retry_policy.h"
 #include "proto/rpc.pb.h"
@@ -79,7 +80,7 @@ class Client {
   void SetEndpoints(const std::vector<std::string>& addresses);
 
   const ClientOptions options_;
-  mutable absl::Mutex mu_;
+  mutable std::mutex mu_;
   std::vector<std::shared_ptr<Endpoint>> endpoints_ ABSL_GUARDED_BY(mu_);
   size_t pinned_ ABSL_GUARDED_BY(mu_) = 0;
 

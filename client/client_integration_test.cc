@@ -3,10 +3,11 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <condition_variable>
+#include <mutex>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
-#include "absl/synchronization/mutex.h"
 #include "client/client.h"
 #include "client/cluster_test_util.h"
 #include "client/kv.h"
@@ -49,7 +50,7 @@ EtcdCluster* ClientIntegrationTest::cluster_ = nullptr;
 class EventLog {
  public:
   void Add(const WatchResponse& response) {
-    absl::MutexLock lock(&mu_);
+    std::unique_lock<std::mutex> lock(mu_);
     if (response.Terminal()) {
       terminal_ = response;
       return;
@@ -62,24 +63,24 @@ class EventLog {
     }
   }
   size_t size() {
-    absl::MutexLock lock(&mu_);
+    std::unique_lock<std::mutex> lock(mu_);
     return events_.size();
   }
   std::vector<mvccpb::Event> events() {
-    absl::MutexLock lock(&mu_);
+    std::unique_lock<std::mutex> lock(mu_);
     return events_;
   }
   std::optional<WatchResponse> terminal() {
-    absl::MutexLock lock(&mu_);
+    std::unique_lock<std::mutex> lock(mu_);
     return terminal_;
   }
   bool out_of_order() {
-    absl::MutexLock lock(&mu_);
+    std::unique_lock<std::mutex> lock(mu_);
     return out_of_order_;
   }
 
  private:
-  absl::Mutex mu_;
+  std::mutex mu_;
   std::vector<mvccpb::Event> events_;
   std::optional<WatchResponse> terminal_;
   bool out_of_order_ = false;

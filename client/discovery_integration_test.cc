@@ -4,11 +4,12 @@
 // Every test checks that callbacks add up exactly to the final state (none lost or repeated).
 #include <gtest/gtest.h>
 
+#include <condition_variable>
 #include <map>
+#include <mutex>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "absl/synchronization/mutex.h"
 #include "client/client.h"
 #include "client/cluster_test_util.h"
 #include "client/kv.h"
@@ -29,13 +30,13 @@ class CallbackLog {
   DiscoveryCallbacks Callbacks() {
     DiscoveryCallbacks callbacks;
     callbacks.on_add = [this](const ServiceInstance& i) {
-      absl::MutexLock lock(&mu_);
+      std::unique_lock<std::mutex> lock(mu_);
       if (view_.count(i.id) != 0) errors_.push_back("duplicate add of " + i.id);
       view_[i.id] = i;
       ++adds_[i.id];
     };
     callbacks.on_update = [this](const ServiceInstance& before, const ServiceInstance& after) {
-      absl::MutexLock lock(&mu_);
+      std::unique_lock<std::mutex> lock(mu_);
       if (view_.count(before.id) == 0 || view_[before.id] != before) {
         errors_.push_back("update of unknown " + before.id);
       }
@@ -43,7 +44,7 @@ class CallbackLog {
       view_[after.id] = after;
     };
     callbacks.on_remove = [this](const ServiceInstance& i) {
-      absl::MutexLock lock(&mu_);
+      std::unique_lock<std::mutex> lock(mu_);
       if (view_.erase(i.id) == 0) errors_.push_back("remove of unknown " + i.id);
       ++removes_[i.id];
     };
@@ -51,24 +52,24 @@ class CallbackLog {
   }
 
   std::map<std::string, ServiceInstance> view() {
-    absl::MutexLock lock(&mu_);
+    std::unique_lock<std::mutex> lock(mu_);
     return view_;
   }
   std::vector<std::string> errors() {
-    absl::MutexLock lock(&mu_);
+    std::unique_lock<std::mutex> lock(mu_);
     return errors_;
   }
   int adds(const std::string& id) {
-    absl::MutexLock lock(&mu_);
+    std::unique_lock<std::mutex> lock(mu_);
     return adds_[id];
   }
   int removes(const std::string& id) {
-    absl::MutexLock lock(&mu_);
+    std::unique_lock<std::mutex> lock(mu_);
     return removes_[id];
   }
 
  private:
-  absl::Mutex mu_;
+  std::mutex mu_;
   std::map<std::string, ServiceInstance> view_;
   std::map<std::string, int> adds_;
   std::map<std::string, int> removes_;

@@ -14,9 +14,10 @@ constexpr std::chrono::milliseconds kRetryAfterFailure{300};
 
 Lease::~Lease() {
   {
-    absl::MutexLock lock(&mu_);
+    std::unique_lock<std::mutex> lock(mu_);
     stopping_ = true;
   }
+  stop_cv_.notify_all();
   if (renewer_.joinable()) renewer_.join();
 }
 
@@ -99,7 +100,7 @@ absl::Status Lease::KeepAlive(int64_t id, LostCallback on_lost) {
   auto first = KeepAliveOnce(id);
   if (!first.ok()) return first.status();
   if (first->ttl() <= 0) return absl::NotFoundError("lease expired or revoked");
-  absl::MutexLock lock(&mu_);
+  std::unique_lock<std::mutex> lock(mu_);
   KeptLease& lease = kept_[id];
   lease.on_lost = std::move(on_lost);
   Schedule(lease, sent, first->ttl());
@@ -108,19 +109,18 @@ absl::Status Lease::KeepAlive(int64_t id, LostCallback on_lost) {
 }
 
 void Lease::StopKeepAlive(int64_t id) {
-  absl::MutexLock lock(&mu_);
+  std::unique_lock<std::mutex> lock(mu_);
   kept_.erase(id);
 }
 
 void Lease::RenewLoop() {
   while (true) {
     {
-      absl::MutexLock lock(&mu_);
+      std::unique_lock<std::mutex> lock(mu_);
       auto wake = Clock::now() + std::chrono::milliseconds(100);
       for (const auto& [id, lease] : kept_) wake = std::min(wake, lease.next_renewal);
       // Waking at least every 100ms keeps shutdown prompt without a second condition.
-      mu_.AwaitWithTimeout(absl::Condition(&stopping_),
-                           absl::FromChrono(std::max(wake - Clock::now(), Clock::duration(0))));
+      stop_cv_.wait_until(lock, wake, [this] { return stopping_; });
       if (stopping_) return;
     }
     RenewDue();
@@ -130,7 +130,7 @@ void Lease::RenewLoop() {
 void Lease::RenewDue() {
   std::vector<int64_t> due;
   {
-    absl::MutexLock lock(&mu_);
+    std::unique_lock<std::mutex> lock(mu_);
     const auto now = Clock::now();
     for (const auto& [id, lease] : kept_) {
       if (lease.next_renewal <= now) due.push_back(id);
@@ -142,7 +142,7 @@ void Lease::RenewDue() {
     LostCallback lost;
     absl::Status why;
     {
-      absl::MutexLock lock(&mu_);
+      std::unique_lock<std::mutex> lock(mu_);
       auto it = kept_.find(id);
       if (it == kept_.end()) continue;  // stopped meanwhile
       KeptLease& lease = it->second;

@@ -4,14 +4,15 @@
 #define RAFTKV_CLIENT_LEASE_H_
 
 #include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <mutex>
 #include <thread>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
-#include "absl/synchronization/mutex.h"
 #include "proto/rpc.pb.h"
 
 namespace raftkv::client {
@@ -56,7 +57,8 @@ class Lease {
   void RenewDue();
 
   Client* client_;
-  absl::Mutex mu_;
+  std::mutex mu_;
+  std::condition_variable stop_cv_;
   std::map<int64_t, KeptLease> kept_ ABSL_GUARDED_BY(mu_);
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   std::thread renewer_;

@@ -72,8 +72,9 @@ absl::StatusOr<std::unique_ptr<ServiceDiscovery>> ServiceDiscovery::Start(
 
 ServiceDiscovery::~ServiceDiscovery() {
   {
-    absl::MutexLock lock(&mu_);
+    std::unique_lock<std::mutex> lock(mu_);
     stopping_ = true;
+    changed_.notify_all();
   }
   if (worker_.joinable()) worker_.join();
   watch_.reset();
@@ -91,7 +92,7 @@ absl::Status ServiceDiscovery::Relist() {
   }
   std::vector<Notification> changes;
   {
-    absl::MutexLock lock(&mu_);
+    std::unique_lock<std::mutex> lock(mu_);
     std::vector<std::string> gone;
     for (const auto& [id, unused] : cache_.instances) {
       if (fresh.count(id) == 0) gone.push_back(id);
@@ -101,6 +102,7 @@ absl::Status ServiceDiscovery::Relist() {
     cache_.revision = listed->header().revision();
     watch_ended_ = false;
     ++relists_;
+    changed_.notify_all();
   }
   Notify(callbacks_, changes);
   return absl::OkStatus();
@@ -110,7 +112,7 @@ void ServiceDiscovery::StartWatch() {
   WatchOptions options;
   options.range.prefix = true;
   {
-    absl::MutexLock lock(&mu_);
+    std::unique_lock<std::mutex> lock(mu_);
     options.start_revision = cache_.revision + 1;
   }
   watch_ = client_->watcher().Watch(prefix_, options,
@@ -120,9 +122,10 @@ void ServiceDiscovery::StartWatch() {
 void ServiceDiscovery::OnWatchResponse(const WatchResponse& response) {
   std::vector<Notification> changes;
   {
-    absl::MutexLock lock(&mu_);
+    std::unique_lock<std::mutex> lock(mu_);
     if (response.Terminal()) {
       watch_ended_ = true;  // compacted or cancelled: Run relists
+      changed_.notify_all();
       return;
     }
     for (const mvccpb::Event& event : response.events) {
@@ -140,6 +143,7 @@ void ServiceDiscovery::OnWatchResponse(const WatchResponse& response) {
     } else {
       cache_.revision = std::max(cache_.revision, response.header_revision);
     }
+    changed_.notify_all();
   }
   Notify(callbacks_, changes);
 }
@@ -147,15 +151,14 @@ void ServiceDiscovery::OnWatchResponse(const WatchResponse& response) {
 void ServiceDiscovery::Run() {
   while (true) {
     {
-      absl::MutexLock lock(&mu_);
-      mu_.Await(absl::Condition(this, &ServiceDiscovery::WatchEndedOrStopping));
+      std::unique_lock<std::mutex> lock(mu_);
+      changed_.wait(lock, [this] { return WatchEndedOrStopping(); });
       if (stopping_) return;
     }
     watch_.reset();  // joins the finished watch: no event callback can race the relist
     while (!Relist().ok()) {
-      absl::MutexLock lock(&mu_);
-      if (mu_.AwaitWithTimeout(absl::Condition(&stopping_),
-                               absl::FromChrono(options_.relist_retry))) {
+      std::unique_lock<std::mutex> lock(mu_);
+      if (changed_.wait_for(lock, options_.relist_retry, [this] { return stopping_; })) {
         return;
       }
     }
@@ -164,12 +167,12 @@ void ServiceDiscovery::Run() {
 }
 
 ServiceSnapshot ServiceDiscovery::Snapshot() const {
-  absl::MutexLock lock(&mu_);
+  std::unique_lock<std::mutex> lock(mu_);
   return cache_;
 }
 
 std::vector<ServiceInstance> ServiceDiscovery::Instances() const {
-  absl::MutexLock lock(&mu_);
+  std::unique_lock<std::mutex> lock(mu_);
   std::vector<ServiceInstance> out;
   for (const auto& [id, instance] : cache_.instances) out.push_back(instance);
   return out;
@@ -177,18 +180,12 @@ std::vector<ServiceInstance> ServiceDiscovery::Instances() const {
 
 bool ServiceDiscovery::WaitUntil(const std::function<bool(const ServiceSnapshot&)>& predicate,
                                  std::chrono::milliseconds timeout) const {
-  struct Check {
-    const ServiceDiscovery* self;
-    const std::function<bool(const ServiceSnapshot&)>* predicate;
-  } check{this, &predicate};
-  auto holds =
-      +[](Check* c) ABSL_NO_THREAD_SAFETY_ANALYSIS { return (*c->predicate)(c->self->cache_); };
-  absl::MutexLock lock(&mu_);
-  return mu_.AwaitWithTimeout(absl::Condition(holds, &check), absl::FromChrono(timeout));
+  std::unique_lock<std::mutex> lock(mu_);
+  return changed_.wait_for(lock, timeout, [&] { return predicate(cache_); });
 }
 
 int ServiceDiscovery::relists() const {
-  absl::MutexLock lock(&mu_);
+  std::unique_lock<std::mutex> lock(mu_);
   return relists_;
 }
 

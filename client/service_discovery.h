@@ -7,17 +7,18 @@
 #define RAFTKV_CLIENT_SERVICE_DISCOVERY_H_
 
 #include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
-#include "absl/synchronization/mutex.h"
 #include "client/service_instance.h"
 #include "client/watcher.h"
 
@@ -80,7 +81,8 @@ class ServiceDiscovery {
   const DiscoveryCallbacks callbacks_;
   const DiscoveryOptions options_;
 
-  mutable absl::Mutex mu_;
+  mutable std::mutex mu_;
+  mutable std::condition_variable changed_;  // notified (under mu_) after any change below
   ServiceSnapshot cache_ ABSL_GUARDED_BY(mu_);
   bool watch_ended_ ABSL_GUARDED_BY(mu_) = false;
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;

@@ -7,7 +7,8 @@
 namespace raftkv::client {
 
 struct ServiceRegistry::State {
-  absl::Mutex mu;
+  std::mutex mu;
+  std::condition_variable changed;  // notified (under mu) after every change below
   bool lease_lost ABSL_GUARDED_BY(mu) = false;
   bool stopping ABSL_GUARDED_BY(mu) = false;
   bool stopped ABSL_GUARDED_BY(mu) = false;  // deregistered or abandoned
@@ -51,30 +52,32 @@ absl::Status ServiceRegistry::RegisterOnce() {
   std::weak_ptr<State> weak = state_;
   absl::Status kept = client_->lease().KeepAlive(lease, [weak](int64_t, const absl::Status&) {
     if (auto state = weak.lock()) {
-      absl::MutexLock lock(&state->mu);
+      std::unique_lock<std::mutex> lock(state->mu);
       state->lease_lost = true;
+      state->changed.notify_all();
     }
   });
   if (!kept.ok()) return kept;
-  absl::MutexLock lock(&state_->mu);
+  std::unique_lock<std::mutex> lock(state_->mu);
   state_->lease_id = lease;
   state_->lease_lost = false;
   ++state_->registrations;
+  state_->changed.notify_all();
   return absl::OkStatus();
 }
 
 void ServiceRegistry::Run() {
   while (true) {
     {
-      absl::MutexLock lock(&state_->mu);
-      state_->mu.Await(absl::Condition(state_.get(), &State::LostOrStopping));
+      std::unique_lock<std::mutex> lock(state_->mu);
+      state_->changed.wait(lock, [this] { return state_->LostOrStopping(); });
       if (state_->stopping) return;
     }
     // The old lease (and with it our key) is gone: register again until it works.
     while (!RegisterOnce().ok()) {
-      absl::MutexLock lock(&state_->mu);
-      if (state_->mu.AwaitWithTimeout(absl::Condition(&state_->stopping),
-                                      absl::FromChrono(options_.retry_interval))) {
+      std::unique_lock<std::mutex> lock(state_->mu);
+      if (state_->changed.wait_for(lock, options_.retry_interval,
+                                   [this] { return state_->stopping; })) {
         return;
       }
     }
@@ -84,8 +87,9 @@ void ServiceRegistry::Run() {
 absl::Status ServiceRegistry::Deregister() {
   int64_t lease;
   {
-    absl::MutexLock lock(&state_->mu);
+    std::unique_lock<std::mutex> lock(state_->mu);
     state_->stopping = true;
+    state_->changed.notify_all();
     if (state_->stopped) return absl::OkStatus();
     state_->stopped = true;
     lease = state_->lease_id;
@@ -103,9 +107,10 @@ absl::Status ServiceRegistry::Deregister() {
 void ServiceRegistry::Abandon() {
   int64_t lease;
   {
-    absl::MutexLock lock(&state_->mu);
+    std::unique_lock<std::mutex> lock(state_->mu);
     state_->stopping = true;
     state_->stopped = true;
+    state_->changed.notify_all();
     lease = state_->lease_id;
   }
   if (worker_.joinable()) worker_.join();
@@ -113,24 +118,18 @@ void ServiceRegistry::Abandon() {
 }
 
 int64_t ServiceRegistry::lease_id() const {
-  absl::MutexLock lock(&state_->mu);
+  std::unique_lock<std::mutex> lock(state_->mu);
   return state_->lease_id;
 }
 
 int ServiceRegistry::registrations() const {
-  absl::MutexLock lock(&state_->mu);
+  std::unique_lock<std::mutex> lock(state_->mu);
   return state_->registrations;
 }
 
 bool ServiceRegistry::WaitRegistrations(int count, std::chrono::milliseconds timeout) const {
-  struct Target {
-    State* state;
-    int count;
-  } target{state_.get(), count};
-  auto reached =
-      +[](Target* t) ABSL_NO_THREAD_SAFETY_ANALYSIS { return t->state->registrations >= t->count; };
-  absl::MutexLock lock(&state_->mu);
-  return state_->mu.AwaitWithTimeout(absl::Condition(reached, &target), absl::FromChrono(timeout));
+  std::unique_lock<std::mutex> lock(state_->mu);
+  return state_->changed.wait_for(lock, timeout, [&] { return state_->registrations >= count; });
 }
 
 }  // namespace raftkv::client

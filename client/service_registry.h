@@ -6,13 +6,14 @@
 #define RAFTKV_CLIENT_SERVICE_REGISTRY_H_
 
 #include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <thread>
 
 #include "absl/status/statusor.h"
-#include "absl/synchronization/mutex.h"
 #include "client/service_instance.h"
 
 namespace raftkv::client {

@@ -13,48 +13,43 @@ absl::StatusOr<std::unique_ptr<Session>> Session::Create(Client* client, int64_t
     lease_id = granted->id();
   }
   std::unique_ptr<Session> session(new Session(client, lease_id));
-  Session* raw = session.get();
   absl::Status kept = client->lease().KeepAlive(
-      lease_id, [raw](int64_t, const absl::Status&) { raw->MarkExpired(); });
+      lease_id, [state = session->state_](int64_t, const absl::Status&) { state->MarkExpired(); });
   if (!kept.ok()) return kept;
   return session;
 }
 
 Session::~Session() { Close().IgnoreError(); }
 
-void Session::MarkExpired() {
-  absl::MutexLock lock(&mu_);
-  expired_ = true;
-}
-
 bool Session::Expired() const {
-  absl::MutexLock lock(&mu_);
-  return expired_;
+  std::unique_lock<std::mutex> lock(state_->mu);
+  return state_->expired;
 }
 
 bool Session::WaitExpired(std::chrono::milliseconds timeout) const {
-  absl::MutexLock lock(&mu_);
-  return mu_.AwaitWithTimeout(absl::Condition(&expired_), absl::FromChrono(timeout));
+  std::unique_lock<std::mutex> lock(state_->mu);
+  return state_->expired_cv.wait_for(lock, timeout, [this] { return state_->expired; });
 }
 
 absl::Status Session::Close() {
   {
-    absl::MutexLock lock(&mu_);
-    if (closed_) return absl::OkStatus();
-    closed_ = true;
+    std::unique_lock<std::mutex> lock(state_->mu);
+    if (state_->closed) return absl::OkStatus();
+    state_->closed = true;
   }
   // StopKeepAlive first: the lost-callback must not run on a destroyed session.
   client_->lease().StopKeepAlive(lease_id_);
   absl::Status revoked = client_->lease().Revoke(lease_id_);
-  MarkExpired();
+  state_->MarkExpired();
   return revoked;
 }
 
 void Session::Orphan() {
   client_->lease().StopKeepAlive(lease_id_);
-  absl::MutexLock lock(&mu_);
-  closed_ = true;
-  expired_ = true;
+  std::unique_lock<std::mutex> lock(state_->mu);
+  state_->closed = true;
+  state_->expired = true;
+  state_->expired_cv.notify_all();
 }
 
 }  // namespace raftkv::client

@@ -5,11 +5,12 @@
 #define RAFTKV_CLIENT_SESSION_H_
 
 #include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 
 #include "absl/status/statusor.h"
-#include "absl/synchronization/mutex.h"
 
 namespace raftkv::client {
 
@@ -39,14 +40,27 @@ class Session {
   void Orphan();
 
  private:
-  Session(Client* client, int64_t lease_id) : client_(client), lease_id_(lease_id) {}
-  void MarkExpired();
+  // Shared with the keep-alive's lost-callback, which may still run while the session is
+  // being destroyed.
+  struct State {
+    std::mutex mu;
+    std::condition_variable expired_cv;
+    bool expired ABSL_GUARDED_BY(mu) = false;
+    bool closed ABSL_GUARDED_BY(mu) = false;
+    void MarkExpired() {
+      {
+        std::unique_lock<std::mutex> lock(mu);
+        expired = true;
+      }
+      expired_cv.notify_all();
+    }
+  };
+  Session(Client* client, int64_t lease_id)
+      : client_(client), lease_id_(lease_id), state_(std::make_shared<State>()) {}
 
   Client* client_;
   const int64_t lease_id_;
-  mutable absl::Mutex mu_;
-  bool expired_ ABSL_GUARDED_BY(mu_) = false;
-  bool closed_ ABSL_GUARDED_BY(mu_) = false;
+  std::shared_ptr<State> state_;
 };
 
 }  // namespace raftkv::client

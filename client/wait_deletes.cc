@@ -1,7 +1,9 @@
 #include "client/wait_deletes.h"
 
+#include <condition_variable>
+#include <mutex>
+
 #include "absl/strings/str_format.h"
-#include "absl/synchronization/notification.h"
 #include "client/client.h"
 #include "client/kv.h"
 #include "client/watcher.h"
@@ -12,28 +14,39 @@ namespace {
 // Waits for a DELETE of `key` at or after `revision`. OK when it came.
 absl::Status WaitDelete(Client* client, const std::string& key, int64_t revision,
                         std::chrono::steady_clock::time_point deadline) {
-  absl::Notification deleted;
-  absl::Mutex mu;
+  std::mutex mu;
+  std::condition_variable done_cv;
+  bool done = false;
   absl::Status ended = absl::OkStatus();
   WatchOptions options;
   options.start_revision = revision;
   auto handle = client->watcher().Watch(key, options, [&](const WatchResponse& response) {
+    bool finished = false;
     if (response.Terminal()) {
-      absl::MutexLock lock(&mu);
+      finished = true;
+      std::unique_lock<std::mutex> lock(mu);
       ended = absl::AbortedError("lost watcher waiting for delete: " + response.cancel_reason);
-      if (!deleted.HasBeenNotified()) deleted.Notify();
-      return;
     }
     for (const auto& event : response.events) {
-      if (event.type() == mvccpb::Event::DELETE && !deleted.HasBeenNotified()) deleted.Notify();
+      if (event.type() == mvccpb::Event::DELETE) finished = true;
     }
+    if (!finished) return;
+    {
+      std::unique_lock<std::mutex> lock(mu);
+      done = true;
+    }
+    done_cv.notify_all();
   });
-  if (!deleted.WaitForNotificationWithDeadline(absl::FromChrono(
-          std::chrono::system_clock::now() + (deadline - std::chrono::steady_clock::now())))) {
-    return absl::DeadlineExceededError("timed out waiting for " + key + " to be deleted");
+  {
+    std::unique_lock<std::mutex> lock(mu);
+    if (!done_cv.wait_until(lock, deadline, [&] { return done; })) {
+      lock.unlock();
+      handle->Cancel();
+      return absl::DeadlineExceededError("timed out waiting for " + key + " to be deleted");
+    }
   }
   handle->Cancel();
-  absl::MutexLock lock(&mu);
+  std::unique_lock<std::mutex> lock(mu);
   return ended;
 }
 

@@ -36,10 +36,11 @@ WatchHandle::~WatchHandle() { Cancel(); }
 
 void WatchHandle::Cancel() {
   {
-    absl::MutexLock lock(&mu_);
+    std::unique_lock<std::mutex> lock(mu_);
     stopped_ = true;
     if (context_) context_->TryCancel();
   }
+  changed_.notify_all();
   if (!worker_.joinable()) return;
   if (worker_.get_id() == std::this_thread::get_id()) {
     worker_.detach();  // cancelled from inside the callback: the loop ends on its own
@@ -49,23 +50,23 @@ void WatchHandle::Cancel() {
 }
 
 int64_t WatchHandle::NextRevision() const {
-  absl::MutexLock lock(&mu_);
+  std::unique_lock<std::mutex> lock(mu_);
   return next_revision_;
 }
 
 bool WatchHandle::WaitCreated(std::chrono::milliseconds timeout) const {
-  absl::MutexLock lock(&mu_);
-  return mu_.AwaitWithTimeout(absl::Condition(&created_), absl::FromChrono(timeout));
+  std::unique_lock<std::mutex> lock(mu_);
+  return changed_.wait_for(lock, timeout, [this] { return created_; });
 }
 
 int WatchHandle::Streams() const {
-  absl::MutexLock lock(&mu_);
+  std::unique_lock<std::mutex> lock(mu_);
   return streams_;
 }
 
 bool WatchHandle::WaitOrStop(std::chrono::milliseconds duration) {
-  absl::MutexLock lock(&mu_);
-  return !mu_.AwaitWithTimeout(absl::Condition(&stopped_), absl::FromChrono(duration));
+  std::unique_lock<std::mutex> lock(mu_);
+  return !changed_.wait_for(lock, duration, [this] { return stopped_; });
 }
 
 void WatchHandle::Run() {
@@ -86,7 +87,7 @@ bool WatchHandle::RunStream() {
   RequireLeader(*context);
   etcdserverpb::WatchRequest request;
   {
-    absl::MutexLock lock(&mu_);
+    std::unique_lock<std::mutex> lock(mu_);
     if (stopped_) return false;
     context_ = context;
     ++streams_;
@@ -111,7 +112,7 @@ bool WatchHandle::RunStream() {
   }
   context->TryCancel();
   stream->Finish();
-  absl::MutexLock lock(&mu_);
+  std::unique_lock<std::mutex> lock(mu_);
   context_.reset();
   if (stopped_ || next == Next::kEnd) return false;
   // The stream broke: prefer another member for the next one.
@@ -121,10 +122,11 @@ bool WatchHandle::RunStream() {
 
 WatchHandle::Next WatchHandle::Deliver(const etcdserverpb::WatchResponse& response) {
   if (response.created()) {
-    absl::MutexLock lock(&mu_);
+    std::unique_lock<std::mutex> lock(mu_);
     // Pin the start so a reconnect resumes exactly after what this stream covered.
     if (next_revision_ == 0) next_revision_ = response.header().revision() + 1;
     created_ = true;
+    changed_.notify_all();
     return Next::kContinue;
   }
   if (response.canceled() && response.compact_revision() == 0 &&
@@ -133,7 +135,7 @@ WatchHandle::Next WatchHandle::Deliver(const etcdserverpb::WatchResponse& respon
   }
   WatchResponse out = Convert(response);
   {
-    absl::MutexLock lock(&mu_);
+    std::unique_lock<std::mutex> lock(mu_);
     if (stopped_) return Next::kEnd;
     if (!out.events.empty()) next_revision_ = out.events.back().kv().mod_revision() + 1;
     if (out.Terminal()) stopped_ = true;
@@ -144,15 +146,17 @@ WatchHandle::Next WatchHandle::Deliver(const etcdserverpb::WatchResponse& respon
 
 WatchStream::WatchStream(Client* client, const std::string& key, const WatchOptions& options) {
   handle_ = std::make_unique<WatchHandle>(client, key, options, [this](const WatchResponse& r) {
-    absl::MutexLock lock(&mu_);
-    queue_.push_back(r);
+    {
+      std::unique_lock<std::mutex> lock(mu_);
+      queue_.push_back(r);
+    }
+    pushed_.notify_all();
   });
 }
 
 std::optional<WatchResponse> WatchStream::Next(std::chrono::milliseconds timeout) {
-  absl::MutexLock lock(&mu_);
-  if (!mu_.AwaitWithTimeout(absl::Condition(this, &WatchStream::HasItem),
-                            absl::FromChrono(timeout))) {
+  std::unique_lock<std::mutex> lock(mu_);
+  if (!pushed_.wait_for(lock, timeout, [this] { return !queue_.empty(); })) {
     return std::nullopt;
   }
   WatchResponse front = std::move(queue_.front());

@@ -6,17 +6,18 @@
 #define RAFTKV_CLIENT_WATCHER_H_
 
 #include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <deque>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
-#include "absl/synchronization/mutex.h"
 #include "client/kv_options.h"
 #include "proto/kv.pb.h"
 #include "proto/rpc.pb.h"
@@ -83,7 +84,8 @@ class WatchHandle {
   const WatchOptions options_;
   const WatchCallback callback_;
 
-  mutable absl::Mutex mu_;
+  mutable std::mutex mu_;
+  mutable std::condition_variable changed_;  // stopped_ or created_ changed
   bool stopped_ ABSL_GUARDED_BY(mu_) = false;
   bool created_ ABSL_GUARDED_BY(mu_) = false;
   int streams_ ABSL_GUARDED_BY(mu_) = 0;
@@ -101,9 +103,8 @@ class WatchStream {
   WatchHandle& handle() { return *handle_; }
 
  private:
-  bool HasItem() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return !queue_.empty(); }
-
-  absl::Mutex mu_;
+  std::mutex mu_;
+  std::condition_variable pushed_;
   std::deque<WatchResponse> queue_ ABSL_GUARDED_BY(mu_);
   std::unique_ptr<WatchHandle> handle_;
 };
