@@ -1,0 +1,210 @@
+// lease, member, endpoint, snapshot.
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <thread>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "client/kv.h"
+#include "client/lease.h"
+#include "tools/raftkvctl/commands.h"
+
+namespace raftkv::ctl {
+namespace {
+
+absl::StatusOr<int64_t> LeaseArg(const Context& context) {
+  uint64_t id;
+  if (context.words.size() < 2 || !absl::SimpleHexAtoi(context.words[1], &id)) {
+    return absl::InvalidArgumentError("expected a lease id in hex");
+  }
+  return static_cast<int64_t>(id);
+}
+
+int LeaseKeepAlive(Context& context, int64_t id) {
+  do {
+    auto response = context.client->lease().KeepAliveOnce(id);
+    if (!response.ok()) return Fail(response.status());
+    if (response->ttl() <= 0) {
+      context.printer.Line("lease " + LeaseHex(id) + " expired or revoked.");
+      return kExitError;
+    }
+    if (context.printer.json()) {
+      context.printer.Json(*response);
+    } else {
+      context.printer.Line(
+          absl::StrCat("lease ", LeaseHex(id), " keepalived with TTL(", response->ttl(), ")"));
+    }
+    if (context.args.Has("once")) return kExitSuccess;
+    for (int i = 0; i < response->ttl() * 10 / 3 && !g_interrupted; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+  } while (!g_interrupted);
+  return kExitInterrupted;
+}
+
+// One member endpoint with no failover: endpoint commands report on exactly that member.
+std::unique_ptr<client::Client> SingleEndpointClient(const client::ClientOptions& base,
+                                                     const std::string& endpoint) {
+  client::ClientOptions options = base;
+  options.endpoints = {endpoint};
+  options.discover_members = false;
+  options.max_attempts = 1;
+  auto client = client::Client::Connect(options);
+  return client.ok() ? std::move(*client) : nullptr;
+}
+
+}  // namespace
+
+int RunLease(Context& context) {
+  const std::string sub = context.words.empty() ? "" : context.words[0];
+  client::Lease& lease = context.client->lease();
+  if (sub == "grant" && context.words.size() == 2) {
+    int64_t ttl;
+    if (!absl::SimpleAtoi(context.words[1], &ttl)) return BadArgs("lease grant <ttl>");
+    auto response = lease.Grant(ttl);
+    if (!response.ok()) return Fail(response.status());
+    if (context.printer.json()) return context.printer.Json(*response), kExitSuccess;
+    context.printer.Line(absl::StrCat("lease ", LeaseHex(response->id()), " granted with TTL(",
+                                      response->ttl(), "s)"));
+    return kExitSuccess;
+  }
+  if (sub == "list") {
+    auto response = lease.Leases();
+    if (!response.ok()) return Fail(response.status());
+    if (context.printer.json()) return context.printer.Json(*response), kExitSuccess;
+    context.printer.Line(absl::StrCat("found ", response->leases_size(), " leases"));
+    for (const auto& status : response->leases()) context.printer.Line(LeaseHex(status.id()));
+    return kExitSuccess;
+  }
+  auto id = LeaseArg(context);
+  if (!id.ok())
+    return BadArgs(
+        "lease grant <ttl> | revoke <id> | timetolive <id> [--keys] | "
+        "list | keep-alive <id> [--once]");
+  if (sub == "revoke") {
+    if (absl::Status revoked = lease.Revoke(*id); !revoked.ok()) return Fail(revoked);
+    context.printer.Line("lease " + LeaseHex(*id) + " revoked");
+    return kExitSuccess;
+  }
+  if (sub == "timetolive") {
+    auto response = lease.TimeToLive(*id, context.args.Has("keys"));
+    if (!response.ok()) return Fail(response.status());
+    if (context.printer.json()) return context.printer.Json(*response), kExitSuccess;
+    if (response->ttl() == -1) {
+      context.printer.Line("lease " + LeaseHex(*id) + " already expired");
+      return kExitSuccess;
+    }
+    std::string line =
+        absl::StrCat("lease ", LeaseHex(*id), " granted with TTL(", response->grantedttl(),
+                     "s), remaining(", response->ttl(), "s)");
+    if (context.args.Has("keys")) {
+      absl::StrAppend(&line, ", attached keys([", absl::StrJoin(response->keys(), " "), "])");
+    }
+    context.printer.Line(line);
+    return kExitSuccess;
+  }
+  if (sub == "keep-alive") return LeaseKeepAlive(context, *id);
+  return BadArgs("lease grant|revoke|timetolive|list|keep-alive");
+}
+
+int RunMember(Context& context) {
+  if (context.words.empty() || context.words[0] != "list") return BadArgs("member list");
+  auto response = context.client->MemberList();
+  if (!response.ok()) return Fail(response.status());
+  if (context.printer.json()) return context.printer.Json(*response), kExitSuccess;
+  for (const auto& member : response->members()) {
+    context.printer.Line(absl::StrCat(LeaseHex(static_cast<int64_t>(member.id())), ", ",
+                                      member.name().empty() ? "unstarted" : "started", ", ",
+                                      member.name(), ", ", absl::StrJoin(member.peerurls(), ","),
+                                      ", ", absl::StrJoin(member.clienturls(), ","), ", ",
+                                      member.islearner() ? "true" : "false"));
+  }
+  return kExitSuccess;
+}
+
+int RunEndpoint(Context& context) {
+  const std::string sub = context.words.empty() ? "" : context.words[0];
+  const client::ClientOptions& base = context.client->options();
+  int exit_code = kExitSuccess;
+  if (sub == "status") {
+    for (const std::string& endpoint : base.endpoints) {
+      auto status = context.client->Status(endpoint);
+      if (!status.ok()) {
+        std::cerr << "Failed to get the status of endpoint " << endpoint << " ("
+                  << status.status().message() << ")" << std::endl;
+        exit_code = kExitError;
+        continue;
+      }
+      if (context.printer.json()) {
+        context.printer.Json(*status);
+        continue;
+      }
+      context.printer.Line(
+          absl::StrCat(endpoint, ", ", LeaseHex(static_cast<int64_t>(status->header().member_id())),
+                       ", ", status->version(), ", ", status->dbsize(), " B, ",
+                       status->leader() == status->header().member_id() ? "true" : "false", ", ",
+                       status->raftterm(), ", ", status->raftindex(), ", ",
+                       status->raftappliedindex(), ", ", absl::StrJoin(status->errors(), ";")));
+    }
+    return exit_code;
+  }
+  if (sub == "health") {
+    for (const std::string& endpoint : base.endpoints) {
+      const auto start = std::chrono::steady_clock::now();
+      auto single = SingleEndpointClient(base, endpoint);
+      // A linearizable read needs the member's quorum: proof the member can serve.
+      absl::Status health =
+          single ? single->kv().Get("health").status() : absl::UnavailableError("cannot connect");
+      const auto took =
+          std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+              .count();
+      if (health.ok()) {
+        context.printer.Line(absl::StrCat(
+            endpoint, " is healthy: successfully committed proposal: took = ", took, "ms"));
+      } else {
+        context.printer.Line(
+            absl::StrCat(endpoint, " is unhealthy: failed to commit proposal: ", health.message()));
+        exit_code = kExitError;
+      }
+    }
+    return exit_code;
+  }
+  return BadArgs("endpoint status|health");
+}
+
+int RunSnapshot(Context& context) {
+  if (context.words.size() != 2 || context.words[0] != "save") {
+    return BadArgs("snapshot save <file>");
+  }
+  const std::string path = context.words[1];
+  const std::string partial = path + ".part";
+  auto endpoint = context.client->ConnectedEndpoint();
+  if (!endpoint.ok()) return Fail(endpoint.status());
+  std::ofstream out(partial, std::ios::binary | std::ios::trunc);
+  if (!out) {
+    std::cerr << "Error: cannot create " << partial << std::endl;
+    return kExitIO;
+  }
+  grpc::ClientContext call;
+  auto stream = (*endpoint)->maintenance().Snapshot(&call, etcdserverpb::SnapshotRequest());
+  etcdserverpb::SnapshotResponse chunk;
+  size_t bytes = 0;
+  while (stream->Read(&chunk)) {
+    out.write(chunk.blob().data(), static_cast<std::streamsize>(chunk.blob().size()));
+    bytes += chunk.blob().size();
+  }
+  grpc::Status finished = stream->Finish();
+  out.close();
+  if (!finished.ok() || !out) {
+    std::remove(partial.c_str());
+    return Fail(absl::UnavailableError("snapshot: " + finished.error_message()));
+  }
+  // Only a complete snapshot gets the final name.
+  if (std::rename(partial.c_str(), path.c_str()) != 0) return kExitIO;
+  context.printer.Line(absl::StrCat("Snapshot saved at ", path, " (", bytes, " bytes)"));
+  return kExitSuccess;
+}
+
+}  // namespace raftkv::ctl
