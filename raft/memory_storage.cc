@@ -19,15 +19,15 @@ absl::StatusOr<std::vector<raftpb::Entry>> MemoryStorage::Entries(uint64_t lo, u
   const uint64_t offset = entries_[0].index();
   if (lo <= offset) return CompactedError();
   if (hi > LastIndexLocked() + 1) return EntryUnavailableError();
-  std::vector<raftpb::Entry> out;
+  // Size the result before copying: the byte cap may keep far fewer than hi - lo.
+  uint64_t end = lo;
   uint64_t total = 0;
-  for (uint64_t i = lo; i < hi; ++i) {
-    const raftpb::Entry& entry = entries_[i - offset];
-    total += EntrySize(entry);
-    if (!out.empty() && total > max_bytes) break;
-    out.push_back(entry);
+  for (; end < hi; ++end) {
+    total += EntrySize(entries_[end - offset]);
+    if (end > lo && total > max_bytes) break;
   }
-  return out;
+  return std::vector<raftpb::Entry>(entries_.begin() + (lo - offset),
+                                    entries_.begin() + (end - offset));
 }
 
 absl::StatusOr<uint64_t> MemoryStorage::Term(uint64_t i) const {
@@ -63,21 +63,42 @@ raftpb::HardState MemoryStorage::hard_state() const {
   return hard_state_;
 }
 
-absl::Status MemoryStorage::Append(const std::vector<raftpb::Entry>& entries) {
-  if (entries.empty()) return absl::OkStatus();
-  std::lock_guard<std::mutex> lock(mu_);
+absl::StatusOr<std::optional<std::pair<size_t, size_t>>> MemoryStorage::PlaceLocked(
+    const std::vector<raftpb::Entry>& entries) const {
   const uint64_t first = FirstIndexLocked();
   const uint64_t last_new = entries.back().index();
-  if (last_new < first) return absl::OkStatus();  // everything already compacted
-  size_t skip = entries[0].index() < first ? first - entries[0].index() : 0;
+  if (last_new < first) return std::nullopt;  // everything already compacted
+  const size_t skip = entries[0].index() < first ? first - entries[0].index() : 0;
   const uint64_t start = entries[skip].index();
-  const uint64_t offset = entries_[0].index();
   if (start > LastIndexLocked() + 1) {
     return absl::InternalError(
         absl::StrCat("missing log entry: last ", LastIndexLocked(), ", appending at ", start));
   }
-  entries_.resize(start - offset);  // drops the conflicting suffix, if any
+  return std::make_pair(static_cast<size_t>(start - entries_[0].index()), skip);
+}
+
+absl::Status MemoryStorage::Append(const std::vector<raftpb::Entry>& entries) {
+  if (entries.empty()) return absl::OkStatus();
+  std::lock_guard<std::mutex> lock(mu_);
+  auto place = PlaceLocked(entries);
+  if (!place.ok()) return place.status();
+  if (!*place) return absl::OkStatus();
+  const auto [keep, skip] = **place;
+  entries_.resize(keep);  // drops the conflicting suffix, if any
   entries_.insert(entries_.end(), entries.begin() + skip, entries.end());
+  return absl::OkStatus();
+}
+
+absl::Status MemoryStorage::Append(std::vector<raftpb::Entry>&& entries) {
+  if (entries.empty()) return absl::OkStatus();
+  std::lock_guard<std::mutex> lock(mu_);
+  auto place = PlaceLocked(entries);
+  if (!place.ok()) return place.status();
+  if (!*place) return absl::OkStatus();
+  const auto [keep, skip] = **place;
+  entries_.resize(keep);  // drops the conflicting suffix, if any
+  entries_.insert(entries_.end(), std::make_move_iterator(entries.begin() + skip),
+                  std::make_move_iterator(entries.end()));
   return absl::OkStatus();
 }
 

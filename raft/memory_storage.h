@@ -4,7 +4,9 @@
 #define RAFTKV_RAFT_MEMORY_STORAGE_H_
 
 #include <mutex>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "raft/storage.h"
@@ -29,6 +31,8 @@ class MemoryStorage : public Storage {
   // Appends entries; an entry that conflicts with a stored one replaces it and
   // everything after it. Entries already compacted away are skipped.
   absl::Status Append(const std::vector<raftpb::Entry>& entries);
+  // Same, taking the entries instead of copying them.
+  absl::Status Append(std::vector<raftpb::Entry>&& entries);
   // Replaces the whole log with the snapshot. Refuses a snapshot older than ours.
   absl::Status ApplySnapshot(const raftpb::Snapshot& snapshot);
   // Records a snapshot of the state machine at `index` (which must be <= LastIndex()).
@@ -39,6 +43,10 @@ class MemoryStorage : public Storage {
   absl::Status Compact(uint64_t index);
 
  private:
+  // Where `entries` go: the index into entries_ to truncate at and how many leading
+  // entries to skip because they were compacted. nullopt if all were compacted.
+  absl::StatusOr<std::optional<std::pair<size_t, size_t>>> PlaceLocked(
+      const std::vector<raftpb::Entry>& entries) const;
   uint64_t FirstIndexLocked() const { return entries_[0].index() + 1; }
   uint64_t LastIndexLocked() const { return entries_[0].index() + entries_.size() - 1; }
 

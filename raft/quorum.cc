@@ -6,11 +6,14 @@
 namespace raftkv::raft {
 
 uint64_t MajorityCommittedIndex(std::vector<uint64_t> matches) {
-  if (matches.empty()) return 0;
-  const size_t q = QuorumSize(matches.size());
+  return MajorityCommittedIndex(matches.data(), matches.size());
+}
+
+uint64_t MajorityCommittedIndex(uint64_t* matches, size_t count) {
+  if (count == 0) return 0;
+  const size_t q = QuorumSize(count);
   // The q-th largest match is held by at least q voters.
-  std::nth_element(matches.begin(), matches.begin() + (q - 1), matches.end(),
-                   std::greater<uint64_t>());
+  std::nth_element(matches, matches + (q - 1), matches + count, std::greater<uint64_t>());
   return matches[q - 1];
 }
 

@@ -266,7 +266,9 @@ void Raft::HandleLowerTerm(const Message& m) {
   }
 }
 
-absl::Status Raft::Step(const Message& m) {
+absl::Status Raft::Step(const Message& m) { return Step(Message(m)); }
+
+absl::Status Raft::Step(Message&& m) {
   const MessageType type = m.type();
   if (m.term() == 0) {
     // Local message or forwarded proposal / read request.
@@ -398,7 +400,7 @@ VoteResult Raft::Poll(uint64_t id, MessageType type, bool granted) {
   return prs_.TallyVotes(nullptr, nullptr);
 }
 
-absl::Status Raft::StepCandidate(const Message& m) {
+absl::Status Raft::StepCandidate(Message& m) {
   const MessageType my_response =
       state_ == StateRole::kPreCandidate ? raftpb::MSG_PRE_VOTE_RESP : raftpb::MSG_VOTE_RESP;
   switch (m.type()) {
@@ -444,13 +446,13 @@ absl::Status Raft::StepCandidate(const Message& m) {
 // ---------------------------------------------------------------------------
 // Follower
 
-absl::Status Raft::StepFollower(const Message& m) {
+absl::Status Raft::StepFollower(Message& m) {
   switch (m.type()) {
     case raftpb::MSG_PROP:
     case raftpb::MSG_READ_INDEX:
     case raftpb::MSG_TRANSFER_LEADER: {
       if (lead_ == kNone) return ProposalDroppedError();
-      Message fwd = m;
+      Message fwd = std::move(m);
       fwd.set_to(lead_);
       Send(std::move(fwd));
       return absl::OkStatus();
@@ -483,7 +485,7 @@ absl::Status Raft::StepFollower(const Message& m) {
   }
 }
 
-void Raft::HandleAppendEntries(const Message& m) {
+void Raft::HandleAppendEntries(Message& m) {
   Message resp = MakeMessage(raftpb::MSG_APP_RESP, m.from());
   if (m.index() < log_.committed()) {
     // Everything up to our commit index matches the leader; tell it where we are.
@@ -491,7 +493,9 @@ void Raft::HandleAppendEntries(const Message& m) {
     Send(std::move(resp));
     return;
   }
-  std::vector<Entry> entries(m.entries().begin(), m.entries().end());
+  std::vector<Entry> entries;
+  entries.reserve(m.entries_size());
+  for (Entry& e : *m.mutable_entries()) entries.push_back(std::move(e));
   if (auto last_new = log_.MaybeAppend(m.index(), m.log_term(), m.commit(), std::move(entries))) {
     resp.set_index(*last_new);
     Send(std::move(resp));
@@ -552,7 +556,7 @@ void Raft::RestoreMembership(const ConfState& cs) {
 // ---------------------------------------------------------------------------
 // Leader
 
-absl::Status Raft::StepLeader(const Message& m) {
+absl::Status Raft::StepLeader(Message& m) {
   switch (m.type()) {
     case raftpb::MSG_BEAT:
       BcastHeartbeat("");
@@ -568,8 +572,12 @@ absl::Status Raft::StepLeader(const Message& m) {
       }
       return absl::OkStatus();
     }
-    case raftpb::MSG_PROP:
-      return HandleLeaderPropose(m);
+    case raftpb::MSG_PROP: {
+      std::vector<Entry> entries;
+      entries.reserve(m.entries_size());
+      for (Entry& e : *m.mutable_entries()) entries.push_back(std::move(e));
+      return HandleLeaderPropose(std::move(entries));
+    }
     case raftpb::MSG_READ_INDEX:
       HandleLeaderReadIndex(m);
       return absl::OkStatus();
@@ -606,20 +614,25 @@ absl::Status Raft::StepLeader(const Message& m) {
   return absl::OkStatus();
 }
 
-absl::Status Raft::HandleLeaderPropose(Message m) {
-  if (m.entries_size() == 0) return absl::InvalidArgumentError("raft: empty proposal");
+absl::Status Raft::Propose(std::vector<Entry> entries) {
+  if (state_ == StateRole::kLeader) return HandleLeaderPropose(std::move(entries));
+  Message m = MakeMessage(raftpb::MSG_PROP, kNone);
+  m.set_from(id_);
+  m.mutable_entries()->Reserve(static_cast<int>(entries.size()));
+  for (Entry& e : entries) *m.add_entries() = std::move(e);
+  return Step(std::move(m));
+}
+
+absl::Status Raft::HandleLeaderPropose(std::vector<Entry> entries) {
+  if (entries.empty()) return absl::InvalidArgumentError("raft: empty proposal");
   if (prs_.Get(id_) == nullptr) return ProposalDroppedError();  // we were removed
   if (lead_transferee_ != kNone) return ProposalDroppedError();
-  std::vector<Entry> entries;
-  entries.reserve(m.entries_size());
-  for (int i = 0; i < m.entries_size(); ++i) {
-    Entry& e = *m.mutable_entries(i);
-    if (e.type() == raftpb::ENTRY_CONF_CHANGE) {
+  for (size_t i = 0; i < entries.size(); ++i) {
+    if (entries[i].type() == raftpb::ENTRY_CONF_CHANGE) {
       if (pending_conf_index_ > log_.applied())
         return absl::FailedPreconditionError(kConfChangePending);
       pending_conf_index_ = log_.LastIndex() + i + 1;
     }
-    entries.push_back(std::move(e));
   }
   AppendEntries(std::move(entries));
   pending_bcast_ = true;

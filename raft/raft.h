@@ -36,6 +36,11 @@ class Raft {
   static absl::StatusOr<std::unique_ptr<Raft>> Create(const Config& config);
 
   absl::Status Step(const Message& m);
+  // Same, but entries carried by proposals and AppendEntries are moved, not copied.
+  absl::Status Step(Message&& m);
+  // Proposes entries (type and data set; term and index are assigned here). Same as
+  // stepping a MsgProp, but a leader appends them without building a message.
+  absl::Status Propose(std::vector<Entry> entries);
   void Tick();
 
   // Bootstrap of a brand-new cluster member: the initial configuration becomes
@@ -82,9 +87,10 @@ class Raft {
   absl::Status Init(const Config& config);
 
   // Role-specific handlers.
-  absl::Status StepLeader(const Message& m);
-  absl::Status StepCandidate(const Message& m);
-  absl::Status StepFollower(const Message& m);
+  // Handlers take the message mutable so that entries can be moved out of it.
+  absl::Status StepLeader(Message& m);
+  absl::Status StepCandidate(Message& m);
+  absl::Status StepFollower(Message& m);
   void HandleVoteRequest(const Message& m);
   bool ShouldIgnoreHigherTerm(const Message& m) const;
   void HandleLowerTerm(const Message& m);
@@ -118,11 +124,11 @@ class Raft {
   void HandleLeaderReadIndex(const Message& m);
   void ReleaseReadIndex(const Message& request, uint64_t index);
   bool CommittedEntryInCurrentTerm() const;
-  absl::Status HandleLeaderPropose(Message m);
+  absl::Status HandleLeaderPropose(std::vector<Entry> entries);
   void StepDownAfterSelfRemoval();
 
   // Follower side.
-  void HandleAppendEntries(const Message& m);
+  void HandleAppendEntries(Message& m);
   void HandleHeartbeat(const Message& m);
   void HandleSnapshot(const Message& m);
   bool Restore(const raftpb::Snapshot& snapshot);

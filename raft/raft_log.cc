@@ -28,6 +28,11 @@ uint64_t RaftLog::LastIndex() const {
 uint64_t RaftLog::LastTerm() const { return TermOrZero(LastIndex()); }
 
 absl::StatusOr<uint64_t> RaftLog::Term(uint64_t i) const {
+  // Hot path (every append and commit check): the unstable tail answers in O(1)
+  // without asking storage, which may take a lock.
+  if (i >= unstable_.offset()) {
+    if (auto t = unstable_.MaybeTerm(i)) return *t;
+  }
   const uint64_t dummy = FirstIndex() - 1;
   if (i < dummy) return CompactedError();
   if (i > LastIndex()) return uint64_t{0};
@@ -137,6 +142,7 @@ absl::StatusOr<std::vector<Entry>> RaftLog::Slice(uint64_t lo, uint64_t hi,
   std::vector<Entry> out;
   if (lo == hi) return out;
   const uint64_t offset = unstable_.offset();
+  uint64_t used = 0;
   if (lo < offset) {
     auto stored = storage_->Entries(lo, std::min(hi, offset), max_bytes);
     if (!stored.ok()) {
@@ -144,12 +150,26 @@ absl::StatusOr<std::vector<Entry>> RaftLog::Slice(uint64_t lo, uint64_t hi,
       RaftPanic(absl::StrCat("storage entries [", lo, ",", std::min(hi, offset),
                              "): ", stored.status().ToString()));
     }
-    // Storage stopped early because of the byte cap: do not add unstable entries.
-    if (stored->size() < std::min(hi, offset) - lo) return std::move(*stored);
     out = std::move(*stored);
+    LimitSize(&out, max_bytes);
+    // Storage stopped early because of the byte cap: do not add unstable entries.
+    if (out.size() < std::min(hi, offset) - lo) return out;
+    for (const Entry& e : out) used += EntrySize(e);
   }
-  if (hi > offset) unstable_.Slice(std::max(lo, offset), hi, &out);
-  LimitSize(&out, max_bytes);
+  if (hi > offset) {
+    // Decide how many entries fit before copying any: copying the whole unstable tail
+    // and truncating afterwards would cost O(tail) per message.
+    const uint64_t from = std::max(lo, offset);
+    const std::vector<Entry>& tail = unstable_.entries();
+    uint64_t end = from;
+    for (; end < hi; ++end) {
+      used += EntrySize(tail[end - offset]);
+      const bool first_overall = out.empty() && end == from;
+      if (used > max_bytes && !first_overall) break;
+    }
+    out.reserve(out.size() + (end - from));
+    unstable_.Slice(from, end, &out);
+  }
   return out;
 }
 

@@ -34,9 +34,15 @@ void RawNode::Tick() { raft_->Tick(); }
 absl::Status RawNode::Campaign() { return raft_->Step(LocalMessage(raftpb::MSG_HUP, kNone)); }
 
 absl::Status RawNode::Propose(std::string data) {
-  Message m = LocalMessage(raftpb::MSG_PROP, raft_->id());
-  m.add_entries()->set_data(std::move(data));
-  return raft_->Step(m);
+  std::vector<Entry> entries(1);
+  entries[0].set_data(std::move(data));
+  return raft_->Propose(std::move(entries));
+}
+
+absl::Status RawNode::ProposeBatch(std::vector<std::string> data) {
+  std::vector<Entry> entries(data.size());
+  for (size_t i = 0; i < data.size(); ++i) entries[i].set_data(std::move(data[i]));
+  return raft_->Propose(std::move(entries));
 }
 
 absl::Status RawNode::ProposeConfChange(const ConfChange& cc) {
@@ -44,23 +50,33 @@ absl::Status RawNode::ProposeConfChange(const ConfChange& cc) {
   Entry* e = m.add_entries();
   e->set_type(raftpb::ENTRY_CONF_CHANGE);
   e->set_data(cc.SerializeAsString());
-  return raft_->Step(m);
+  return raft_->Step(std::move(m));
 }
 
-absl::Status RawNode::Step(const Message& m) {
+absl::Status RawNode::CheckPeerMessage(const Message& m) const {
   if (IsLocalMessage(m.type())) {
     return absl::InvalidArgumentError("raft: cannot step raft local message");
   }
   if (IsResponseMessage(m.type()) && raft_->tracker().Get(m.from()) == nullptr) {
     return absl::NotFoundError("raft: cannot step as peer not found");
   }
+  return absl::OkStatus();
+}
+
+absl::Status RawNode::Step(const Message& m) {
+  if (auto st = CheckPeerMessage(m); !st.ok()) return st;
   return raft_->Step(m);
+}
+
+absl::Status RawNode::Step(Message&& m) {
+  if (auto st = CheckPeerMessage(m); !st.ok()) return st;
+  return raft_->Step(std::move(m));
 }
 
 void RawNode::ReadIndex(std::string ctx) {
   Message m = LocalMessage(raftpb::MSG_READ_INDEX, kNone);
   m.add_entries()->set_data(std::move(ctx));
-  raft_->Step(m).IgnoreError();
+  raft_->Step(std::move(m)).IgnoreError();
 }
 
 void RawNode::TransferLeader(uint64_t transferee) {
@@ -102,17 +118,26 @@ Ready RawNode::GetReady() {
   raft_->messages().clear();
   rd.read_states = std::move(raft_->read_states());
   raft_->read_states().clear();
+  handed_ = Handed{};
+  if (!rd.entries.empty()) {
+    handed_.last_entry_index = rd.entries.back().index();
+    handed_.last_entry_term = rd.entries.back().term();
+  }
+  if (!IsEmptySnapshot(rd.snapshot)) {
+    handed_.snapshot_index = rd.snapshot.metadata().index();
+    handed_.applied = handed_.snapshot_index;
+  }
+  if (!rd.committed_entries.empty()) handed_.applied = rd.committed_entries.back().index();
   return rd;
 }
 
-void RawNode::Advance(const Ready& rd) {
+void RawNode::Advance(const Ready& /*ready*/) {
   RaftLog& log = raft_->log();
-  if (!IsEmptySnapshot(rd.snapshot)) log.StableSnapTo(rd.snapshot.metadata().index());
-  if (!rd.entries.empty()) log.StableTo(rd.entries.back().index(), rd.entries.back().term());
-  uint64_t applied = 0;
-  if (!IsEmptySnapshot(rd.snapshot)) applied = rd.snapshot.metadata().index();
-  if (!rd.committed_entries.empty()) applied = rd.committed_entries.back().index();
-  if (applied > log.applied()) log.AppliedTo(applied);
+  const Handed handed = handed_;
+  handed_ = Handed{};
+  if (handed.snapshot_index != 0) log.StableSnapTo(handed.snapshot_index);
+  if (handed.last_entry_index != 0) log.StableTo(handed.last_entry_index, handed.last_entry_term);
+  if (handed.applied > log.applied()) log.AppliedTo(handed.applied);
 }
 
 void RawNode::ReportUnreachable(uint64_t id) {
@@ -122,7 +147,7 @@ void RawNode::ReportUnreachable(uint64_t id) {
 void RawNode::ReportSnapshot(uint64_t id, bool ok) {
   Message m = LocalMessage(raftpb::MSG_SNAP_STATUS, id);
   m.set_reject(!ok);
-  raft_->Step(m).IgnoreError();
+  raft_->Step(std::move(m)).IgnoreError();
 }
 
 NodeStatus RawNode::Status() const {

@@ -57,10 +57,15 @@ class RawNode {
   // Proposes a command. On a follower it is forwarded to the leader; fails with
   // "raft proposal dropped" when no leader is known or a leader transfer is underway.
   absl::Status Propose(std::string data);
+  // Proposes several commands as one message: they are appended (and replicated)
+  // together, in order, at the cost of a single proposal. All or none are accepted.
+  absl::Status ProposeBatch(std::vector<std::string> data);
   // Proposes a membership change; refused while a previous one is not yet applied.
   absl::Status ProposeConfChange(const ConfChange& cc);
   // Feeds a message received from a peer.
   absl::Status Step(const Message& m);
+  // Same, moving the message's entries into the log instead of copying them.
+  absl::Status Step(Message&& m);
   // Requests a linearizable read point; answered through Ready::read_states with `ctx`
   // (which must be unique among pending requests). Silently dropped when no leader is
   // known: the caller retries after its own timeout.
@@ -72,6 +77,8 @@ class RawNode {
   bool HasReady() const;
   // Collects pending work. Call Advance(ready) before the next GetReady.
   Ready GetReady();
+  // Acknowledges the last GetReady. Only what that Ready held matters (recorded when it
+  // was handed out), so the application may move entries out of it before Advance.
   void Advance(const Ready& ready);
 
   void ReportUnreachable(uint64_t id);
@@ -84,8 +91,18 @@ class RawNode {
 
  private:
   explicit RawNode(std::unique_ptr<Raft> raft);
+  absl::Status CheckPeerMessage(const Message& m) const;
+
+  // What the outstanding Ready asks Advance to acknowledge.
+  struct Handed {
+    uint64_t last_entry_index = 0;  // 0: no entries
+    uint64_t last_entry_term = 0;
+    uint64_t snapshot_index = 0;  // 0: no snapshot
+    uint64_t applied = 0;         // 0: nothing to apply
+  };
 
   std::unique_ptr<Raft> raft_;
+  Handed handed_;
   SoftState prev_soft_state_;
   HardState prev_hard_state_;
 };

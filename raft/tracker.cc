@@ -46,10 +46,18 @@ const Progress* ProgressTracker::Get(uint64_t id) const {
 }
 
 uint64_t ProgressTracker::Committed() const {
-  std::vector<uint64_t> matches;
-  matches.reserve(voters_.size());
-  for (uint64_t id : voters_) matches.push_back(progress_.at(id).match);
-  return MajorityCommittedIndex(std::move(matches));
+  // Called on every append and ack: avoid a heap allocation for usual cluster sizes.
+  constexpr size_t kInline = 8;
+  uint64_t inline_matches[kInline];
+  std::vector<uint64_t> heap_matches;
+  uint64_t* matches = inline_matches;
+  if (voters_.size() > kInline) {
+    heap_matches.resize(voters_.size());
+    matches = heap_matches.data();
+  }
+  size_t n = 0;
+  for (uint64_t id : voters_) matches[n++] = progress_.at(id).match;
+  return MajorityCommittedIndex(matches, n);
 }
 
 bool ProgressTracker::QuorumActive() const {
