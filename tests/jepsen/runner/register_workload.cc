@@ -62,6 +62,9 @@ void RegisterWorkload::RunClient(int thread) {
       outcome = Cas(process, member, key, last_seen[key], value);
     }
     if (outcome == Outcome::kInfo) process += options_.threads;
+    // A down member refuses connections at once: back off so that a kill does not flood
+    // the history with thousands of failed ops (which also slows the checker down).
+    if (outcome != Outcome::kOk) std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
 }
 
