@@ -181,7 +181,11 @@ absl::Status MemberServer::OpenStore() {
         absl::StrCat("cannot create data dir ", mvcc_dir_, ": ", error.message()));
   }
   absl::StatusOr<std::unique_ptr<storage::MvccStore>> store =
-      storage::MvccStore::Open({mvcc_dir_, /*sync_writes=*/true});
+      // No fsync per apply: the WAL (fsynced before anything is acknowledged) is the
+      // durable record. After a power loss the store may be behind; the WAL still holds
+      // every entry after the newest snapshot file, and a store older than that snapshot
+      // is restored from it (RaftNode::RecoverSnapshot), so replay rebuilds the rest.
+      storage::MvccStore::Open({mvcc_dir_, /*sync_writes=*/false});
   if (!store.ok()) return store.status();
   store_ = *std::move(store);
   return absl::OkStatus();
