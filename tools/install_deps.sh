@@ -23,6 +23,8 @@ libssl-dev
 etcd-server
 etcd-client
 clang-format
+iptables
+util-linux
 "
 
 missing=""
