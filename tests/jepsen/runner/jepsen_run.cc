@@ -12,11 +12,8 @@
 #include "tests/jepsen/checker/check_report.h"
 #include "tests/jepsen/checker/linearizability_checker.h"
 #include "tests/jepsen/checker/register_model.h"
-#include "tests/jepsen/runner/iptables_rules.h"
 #include "tests/jepsen/runner/jepsen_cluster.h"
-#include "tests/jepsen/runner/kill_nemesis.h"
-#include "tests/jepsen/runner/partition_nemesis.h"
-#include "tests/jepsen/runner/pause_nemesis.h"
+#include "tests/jepsen/runner/nemesis_factory.h"
 #include "tests/jepsen/runner/register_workload.h"
 #include "tests/jepsen/runner/watch_workload.h"
 
@@ -33,30 +30,6 @@ void SleepUnlessStopped(std::chrono::milliseconds duration) {
   while (!g_stop_requested && std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
-}
-
-std::map<std::string, std::unique_ptr<Nemesis>> MakeNemeses(const RunOptions& options,
-                                                            JepsenCluster* cluster,
-                                                            RunResult* result, std::ostream& log) {
-  std::map<std::string, std::unique_ptr<Nemesis>> nemeses;
-  for (const std::string& name : options.nemeses) {
-    if (name == "kill") {
-      nemeses[name] = std::make_unique<KillNemesis>(cluster);
-    } else if (name == "pause") {
-      nemeses[name] = std::make_unique<PauseNemesis>(cluster);
-    } else if (name == "partition") {
-      IptablesRules::SweepDeadOwners();
-      if (absl::Status usable = IptablesRules::Probe(); !usable.ok()) {
-        log << "[jepsen] SKIPPING partitions: iptables unusable: " << usable << std::endl;
-        result->partitions_skipped = true;
-        continue;
-      }
-      nemeses[name] = std::make_unique<PartitionNemesis>(cluster);
-    } else {
-      log << "[jepsen] unknown nemesis " << name << " ignored" << std::endl;
-    }
-  }
-  return nemeses;
 }
 
 int PickTarget(FaultTarget target, JepsenCluster& cluster, std::mt19937& rng) {
@@ -180,7 +153,9 @@ absl::StatusOr<RunResult> RunJepsen(const RunOptions& options, std::ostream& log
   auto cluster = JepsenCluster::Start(cluster_options);
   if (!cluster.ok()) return cluster.status();
   // Declared after the cluster: destroyed (healed: rules removed, members continued) first.
-  auto nemeses = MakeNemeses(options, cluster->get(), &result, log);
+  NemesisSet nemesis_set = MakeNemeses(options.nemeses, cluster->get(), log);
+  result.partitions_skipped = nemesis_set.partitions_skipped;
+  auto& nemeses = nemesis_set.by_name;
 
   RegisterWorkloadOptions register_options;
   register_options.serializable_reads = options.serializable_reads;
