@@ -1,4 +1,4 @@
-// ThreadSanitizer settings for the transport tests. gRPC, protobuf and absl come from
+// ThreadSanitizer settings for every test that links gRPC. gRPC, protobuf and absl come from
 // uninstrumented Debian libraries: their internal synchronization (futexes, atomics) is
 // invisible to TSAN, so accesses made by libc interceptors on their behalf would be
 // reported as races that do not exist. Ignoring interceptors called from those libraries
