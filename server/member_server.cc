@@ -301,6 +301,7 @@ RaftNode::StateMachineHooks MemberServer::MakeStateMachineHooks() {
       }
       return leases;
     };
+    source.alarms = [this] { return maintenance_->alarms()->List(); };
     source.store = store_.get();
     return WriteStateSnapshot(dir, meta, source);
   };
@@ -315,6 +316,9 @@ RaftNode::StateMachineHooks MemberServer::MakeStateMachineHooks() {
       std::vector<lease::LeaseRecord> records;
       for (const auto& l : leases) records.push_back({l.id(), l.ttl(), l.remaining_ttl()});
       return lessor_->ReplaceAll(records, at);
+    };
+    target.restore_alarms = [this](const std::vector<etcdserverpb::AlarmMember>& alarms) {
+      return maintenance_->alarms()->ReplaceAll(alarms);
     };
     absl::Status restored = RestoreStateSnapshot(path, target);
     if (!restored.ok()) return restored;

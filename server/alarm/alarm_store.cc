@@ -122,6 +122,17 @@ absl::StatusOr<etcdserverpb::AlarmResponse> AlarmStore::Apply(
   return response;
 }
 
+absl::Status AlarmStore::ReplaceAll(const std::vector<etcdserverpb::AlarmMember>& alarms) {
+  std::set<std::pair<uint64_t, int>> next;
+  for (const auto& alarm : alarms) {
+    if (alarm.alarm() != etcdserverpb::NONE) next.insert({alarm.memberid(), alarm.alarm()});
+  }
+  std::lock_guard<std::mutex> lock(mu_);
+  if (absl::Status s = Persist(next); !s.ok()) return s;
+  alarms_ = std::move(next);
+  return absl::OkStatus();
+}
+
 std::vector<etcdserverpb::AlarmMember> AlarmStore::List(etcdserverpb::AlarmType type) const {
   std::lock_guard<std::mutex> lock(mu_);
   std::vector<etcdserverpb::AlarmMember> out;

@@ -34,6 +34,8 @@ class AlarmStore {
   std::vector<etcdserverpb::AlarmMember> List(
       etcdserverpb::AlarmType type = etcdserverpb::NONE) const;
   bool Has(etcdserverpb::AlarmType type) const;
+  // Replaces every alarm by `alarms` (restoring a Raft snapshot), persisted first.
+  absl::Status ReplaceAll(const std::vector<etcdserverpb::AlarmMember>& alarms);
   bool Empty() const;
 
  private:

@@ -76,6 +76,28 @@ TEST_F(AlarmStoreTest, SurvivesReopen) {
   EXPECT_EQ(alarms[0].alarm(), etcdserverpb::NOSPACE);
 }
 
+TEST_F(AlarmStoreTest, ReplaceAllSwapsTheWholeSetDurably) {
+  {
+    auto store = AlarmStore::Open(path_);
+    ASSERT_TRUE(store.ok());
+    ASSERT_TRUE((*store)
+                    ->Apply(Request(etcdserverpb::AlarmRequest::ACTIVATE, 1, etcdserverpb::CORRUPT))
+                    .ok());
+    etcdserverpb::AlarmMember nospace;
+    nospace.set_memberid(5);
+    nospace.set_alarm(etcdserverpb::NOSPACE);
+    ASSERT_TRUE((*store)->ReplaceAll({nospace}).ok());
+    EXPECT_FALSE((*store)->Has(etcdserverpb::CORRUPT));
+    EXPECT_TRUE((*store)->Has(etcdserverpb::NOSPACE));
+  }
+  auto reopened = AlarmStore::Open(path_);
+  ASSERT_TRUE(reopened.ok()) << reopened.status();
+  auto alarms = (*reopened)->List();
+  ASSERT_EQ(alarms.size(), 1u);
+  EXPECT_EQ(alarms[0].memberid(), 5u);
+  EXPECT_EQ(alarms[0].alarm(), etcdserverpb::NOSPACE);
+}
+
 TEST_F(AlarmStoreTest, DamagedFileIsReportedNotIgnored) {
   {
     auto store = AlarmStore::Open(path_);

@@ -72,6 +72,9 @@ absl::StatusOr<std::string> WriteStateSnapshot(const std::string& dir,
   if (source.leases) {
     for (auto& lease : source.leases()) *header.add_leases() = std::move(lease);
   }
+  if (source.alarms) {
+    for (auto& alarm : source.alarms()) *header.add_alarms() = std::move(alarm);
+  }
   if (absl::Status s = (*writer)->Append(EncodeHeader(header)); !s.ok()) return s;
   absl::Status streamed = source.store->WriteSnapshot([&](std::string_view chunk) {
     return (*writer)->Append(absl::string_view(chunk.data(), chunk.size()));
@@ -98,6 +101,10 @@ absl::Status RestoreStateSnapshot(const std::string& path, const StateSnapshotTa
   if (target.restore_leases) {
     std::vector<internalpb::LeaseRecord> leases(header->leases().begin(), header->leases().end());
     if (absl::Status s = target.restore_leases(leases, index); !s.ok()) return s;
+  }
+  if (target.restore_alarms) {
+    std::vector<etcdserverpb::AlarmMember> alarms(header->alarms().begin(), header->alarms().end());
+    if (absl::Status s = target.restore_alarms(alarms); !s.ok()) return s;
   }
   return absl::OkStatus();
 }

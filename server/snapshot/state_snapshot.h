@@ -1,5 +1,5 @@
 // The member's whole state machine as one snapshot file (storage/snapshot_file
-// format): a StateSnapshotHeader (membership, leases) followed by the MVCC stream.
+// format): a StateSnapshotHeader (membership, leases, alarms) followed by the MVCC stream.
 // Used for Raft snapshots (log compaction, catching up lagging members).
 #ifndef RAFTKV_SERVER_SNAPSHOT_STATE_SNAPSHOT_H_
 #define RAFTKV_SERVER_SNAPSHOT_STATE_SNAPSHOT_H_
@@ -19,6 +19,7 @@ namespace raftkv::server {
 struct StateSnapshotSource {
   std::function<peerpb::ClusterInfo()> cluster;
   std::function<std::vector<internalpb::LeaseRecord>()> leases;
+  std::function<std::vector<etcdserverpb::AlarmMember>()> alarms;
   const storage::MvccStore* store = nullptr;
 };
 
@@ -26,6 +27,7 @@ struct StateSnapshotTarget {
   std::function<void(const peerpb::ClusterInfo&)> restore_cluster;
   std::function<absl::Status(const std::vector<internalpb::LeaseRecord>&, uint64_t index)>
       restore_leases;
+  std::function<absl::Status(const std::vector<etcdserverpb::AlarmMember>&)> restore_alarms;
   storage::MvccStore* store = nullptr;
 };
 

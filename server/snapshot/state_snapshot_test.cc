@@ -59,6 +59,12 @@ class StateSnapshotTest : public ::testing::Test {
       lease.set_ttl(30);
       return std::vector<internalpb::LeaseRecord>{lease};
     };
+    source.alarms = [] {
+      etcdserverpb::AlarmMember alarm;
+      alarm.set_memberid(3);
+      alarm.set_alarm(etcdserverpb::NOSPACE);
+      return std::vector<etcdserverpb::AlarmMember>{alarm};
+    };
     auto path = WriteStateSnapshot((root_ / "snap").string(), meta, source);
     EXPECT_TRUE(path.ok()) << path.status();
     return *path;
@@ -69,7 +75,7 @@ class StateSnapshotTest : public ::testing::Test {
   std::unique_ptr<storage::MvccStore> target_;
 };
 
-TEST_F(StateSnapshotTest, RoundTripRestoresStoreMembershipAndLeases) {
+TEST_F(StateSnapshotTest, RoundTripRestoresStoreMembershipLeasesAndAlarms) {
   Put(source_.get(), "a", "1", 40);
   Put(source_.get(), "b", "2", 41);
   Put(target_.get(), "stale", "x", 1);
@@ -84,6 +90,11 @@ TEST_F(StateSnapshotTest, RoundTripRestoresStoreMembershipAndLeases) {
   target.restore_leases = [&](const std::vector<internalpb::LeaseRecord>& l, uint64_t index) {
     restored_leases = l;
     restored_index = index;
+    return absl::OkStatus();
+  };
+  std::vector<etcdserverpb::AlarmMember> restored_alarms;
+  target.restore_alarms = [&](const std::vector<etcdserverpb::AlarmMember>& alarms) {
+    restored_alarms = alarms;
     return absl::OkStatus();
   };
   ASSERT_TRUE(RestoreStateSnapshot(path, target).ok());
@@ -102,6 +113,9 @@ TEST_F(StateSnapshotTest, RoundTripRestoresStoreMembershipAndLeases) {
   ASSERT_EQ(restored_leases.size(), 1u);
   EXPECT_EQ(restored_leases[0].id(), 7);
   EXPECT_EQ(restored_index, 42u);
+  ASSERT_EQ(restored_alarms.size(), 1u);
+  EXPECT_EQ(restored_alarms[0].memberid(), 3u);
+  EXPECT_EQ(restored_alarms[0].alarm(), etcdserverpb::NOSPACE);
 }
 
 TEST_F(StateSnapshotTest, DamagedFileChangesNothing) {
