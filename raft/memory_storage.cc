@@ -144,14 +144,12 @@ absl::Status MemoryStorage::Compact(uint64_t index) {
         absl::StrCat("compact index ", index, " is beyond last index ", LastIndexLocked()));
   }
   const size_t cut = index - offset;
-  raftpb::Entry marker;
-  marker.set_index(entries_[cut].index());
-  marker.set_term(entries_[cut].term());
-  std::vector<raftpb::Entry> kept;
-  kept.reserve(entries_.size() - cut);
-  kept.push_back(std::move(marker));
-  for (size_t i = cut + 1; i < entries_.size(); ++i) kept.push_back(std::move(entries_[i]));
-  entries_ = std::move(kept);
+  // Erase in place: the vector keeps its capacity, so the log does not regrow (and
+  // reallocate every entry) after each compaction.
+  entries_.erase(entries_.begin(), entries_.begin() + cut);
+  // entries_[0] (former entry `index`) becomes the marker: only its index and term matter.
+  entries_[0].clear_data();
+  entries_[0].clear_type();
   return absl::OkStatus();
 }
 

@@ -689,6 +689,12 @@ void Raft::BcastAppend() {
 bool Raft::MaybeSendAppend(uint64_t to, bool send_if_empty) {
   Progress* pr = prs_.Get(to);
   if (pr == nullptr || pr->IsPaused()) return false;
+  if (log_.IsInFlight(pr->next)) {
+    // Stepped between GetReady and Advance: those entries moved into the Ready and are
+    // on their way to storage. Send them with the next Ready instead.
+    pending_bcast_ = true;
+    return false;
+  }
   Message m = MakeMessage(raftpb::MSG_APP, to);
   auto term = log_.Term(pr->next - 1);
   auto ents = log_.Entries(pr->next, max_msg_size_);

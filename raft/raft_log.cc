@@ -105,17 +105,23 @@ uint64_t RaftLog::FindConflictByTerm(uint64_t index, uint64_t term) const {
   }
 }
 
+uint64_t RaftLog::ReadableEnd() const {
+  if (unstable_.held_offset() > unstable_.offset()) return unstable_.offset();
+  return LastIndex() + 1;
+}
+
 std::vector<Entry> RaftLog::NextEntries() const {
   const uint64_t lo = std::max(applied_ + 1, FirstIndex());
-  if (committed_ + 1 <= lo) return {};
-  auto ents = Slice(lo, committed_ + 1, max_next_entries_size_);
+  const uint64_t hi = std::min(committed_ + 1, ReadableEnd());
+  if (hi <= lo) return {};
+  auto ents = Slice(lo, hi, max_next_entries_size_);
   RAFT_CHECK(ents.ok(), absl::StrCat("unexpected error getting committed entries: ",
                                      ents.status().ToString()));
   return std::move(*ents);
 }
 
 bool RaftLog::HasNextEntries() const {
-  return committed_ + 1 > std::max(applied_ + 1, FirstIndex());
+  return std::min(committed_ + 1, ReadableEnd()) > std::max(applied_ + 1, FirstIndex());
 }
 
 absl::StatusOr<raftpb::Snapshot> RaftLog::Snapshot() const {
@@ -124,8 +130,9 @@ absl::StatusOr<raftpb::Snapshot> RaftLog::Snapshot() const {
 }
 
 absl::StatusOr<std::vector<Entry>> RaftLog::Entries(uint64_t i, uint64_t max_bytes) const {
-  if (i > LastIndex()) return std::vector<Entry>{};
-  return Slice(i, LastIndex() + 1, max_bytes);
+  const uint64_t end = ReadableEnd();
+  if (i >= end) return std::vector<Entry>{};
+  return Slice(i, end, max_bytes);
 }
 
 absl::Status RaftLog::CheckOutOfBounds(uint64_t lo, uint64_t hi) const {
@@ -160,10 +167,13 @@ absl::StatusOr<std::vector<Entry>> RaftLog::Slice(uint64_t lo, uint64_t hi,
     // Decide how many entries fit before copying any: copying the whole unstable tail
     // and truncating afterwards would cost O(tail) per message.
     const uint64_t from = std::max(lo, offset);
+    const uint64_t held = unstable_.held_offset();
+    RAFT_CHECK(from >= held, absl::StrCat("slice [", lo, ",", hi, ") reads entries in flight to ",
+                                          "storage (before ", held, ")"));
     const std::vector<Entry>& tail = unstable_.entries();
     uint64_t end = from;
     for (; end < hi; ++end) {
-      used += EntrySize(tail[end - offset]);
+      used += EntrySize(tail[end - held]);
       const bool first_overall = out.empty() && end == from;
       if (used > max_bytes && !first_overall) break;
     }

@@ -44,7 +44,15 @@ class RaftLog {
   // The largest index <= index whose term is <= term (a fast-backtracking hint).
   uint64_t FindConflictByTerm(uint64_t index, uint64_t term) const;
 
+  // Unstable entries not yet handed to the application.
   const std::vector<Entry>& UnstableEntries() const { return unstable_.entries(); }
+  // Moves the unstable entries out for the application to persist. Until StableTo
+  // reports them persisted they are in flight: their terms are known, their data is not.
+  std::vector<Entry> TakeUnstableEntries() { return unstable_.TakeEntries(); }
+  // Whether entry i is in flight (see TakeUnstableEntries).
+  bool IsInFlight(uint64_t i) const {
+    return i >= unstable_.offset() && i < unstable_.held_offset();
+  }
   // Committed entries not yet applied (bounded by max_next_entries_size).
   std::vector<Entry> NextEntries() const;
   bool HasNextEntries() const;
@@ -52,9 +60,9 @@ class RaftLog {
   absl::StatusOr<raftpb::Snapshot> Snapshot() const;
   const std::optional<raftpb::Snapshot>& UnstableSnapshot() const { return unstable_.snapshot(); }
 
-  // Entries from i on, at most max_bytes (at least one).
+  // Entries from i on, at most max_bytes (at least one), stopping before in-flight entries.
   absl::StatusOr<std::vector<Entry>> Entries(uint64_t i, uint64_t max_bytes) const;
-  // Entries in [lo, hi), at most max_bytes (at least one).
+  // Entries in [lo, hi), at most max_bytes (at least one). None may be in flight.
   absl::StatusOr<std::vector<Entry>> Slice(uint64_t lo, uint64_t hi, uint64_t max_bytes) const;
 
   // Commits up to max_index if that entry belongs to `term` (§5.4.2). Returns whether commit moved.
@@ -71,6 +79,8 @@ class RaftLog {
 
  private:
   absl::Status CheckOutOfBounds(uint64_t lo, uint64_t hi) const;
+  // One past the last entry whose data can be read (the first in-flight entry, if any).
+  uint64_t ReadableEnd() const;
 
   Storage* storage_;
   Unstable unstable_;

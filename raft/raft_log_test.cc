@@ -92,5 +92,57 @@ TEST(RaftLog, StableToIgnoresReplacedEntries) {
   EXPECT_TRUE(log.UnstableEntries().empty());
 }
 
+TEST(RaftLog, TakenEntriesAreKnownByTermUntilStable) {
+  MemoryStorage s;
+  RaftLog log(&s, UINT64_MAX);
+  log.Append(EntriesWithTerms({1, 1, 2}));
+  std::vector<Entry> taken = log.TakeUnstableEntries();
+  ASSERT_EQ(taken.size(), 3u);
+  EXPECT_TRUE(log.UnstableEntries().empty());
+  EXPECT_EQ(log.LastIndex(), 3u);
+  EXPECT_EQ(log.TermOrZero(3), 2u);
+  EXPECT_TRUE(log.IsInFlight(1));
+  EXPECT_TRUE(log.IsInFlight(3));
+  // Their data is on its way to storage: nothing reads it meanwhile.
+  EXPECT_TRUE(log.Entries(1, UINT64_MAX)->empty());
+  log.CommitTo(3);
+  EXPECT_FALSE(log.HasNextEntries());
+  EXPECT_TRUE(log.NextEntries().empty());
+  // An entry appended meanwhile is held in full.
+  log.Append({MakeEntry(4, 2, "four")});
+  EXPECT_FALSE(log.IsInFlight(4));
+  ASSERT_TRUE(s.Append(std::move(taken)).ok());
+  log.StableTo(3, 2);
+  EXPECT_FALSE(log.IsInFlight(1));
+  auto ents = log.Entries(1, UINT64_MAX);
+  ASSERT_TRUE(ents.ok());
+  ASSERT_EQ(ents->size(), 4u);
+  EXPECT_EQ((*ents)[3].data(), "four");
+  EXPECT_EQ(log.NextEntries().size(), 3u);
+}
+
+TEST(RaftLog, ConflictInsideTakenEntriesKeepsTheReplacement) {
+  MemoryStorage s;
+  RaftLog log(&s, UINT64_MAX);
+  log.Append(EntriesWithTerms({1, 1, 1}));
+  std::vector<Entry> taken = log.TakeUnstableEntries();
+  // A new leader overwrites entries 2 and 3 before the application reports them stable.
+  log.Append({MakeEntry(2, 2, "new")});
+  EXPECT_EQ(log.LastIndex(), 2u);
+  EXPECT_EQ(log.TermOrZero(2), 2u);
+  EXPECT_TRUE(log.IsInFlight(1));
+  EXPECT_FALSE(log.IsInFlight(2));
+  ASSERT_TRUE(s.Append(std::move(taken)).ok());
+  log.StableTo(3, 1);  // no longer our entry 3: ignored
+  ASSERT_EQ(log.UnstableEntries().size(), 1u);
+  EXPECT_EQ(log.UnstableEntries()[0].data(), "new");
+  std::vector<Entry> next = log.TakeUnstableEntries();
+  ASSERT_TRUE(s.Append(std::move(next)).ok());
+  log.StableTo(2, 2);
+  EXPECT_FALSE(log.IsInFlight(1));
+  EXPECT_EQ(s.LastIndex(), 2u);
+  EXPECT_EQ(s.Term(2).value(), 2u);
+}
+
 }  // namespace
 }  // namespace raftkv::raft

@@ -110,10 +110,11 @@ Ready RawNode::GetReady() {
     rd.must_sync = hs.term() != prev_hard_state_.term() || hs.vote() != prev_hard_state_.vote();
     prev_hard_state_ = hs;
   }
-  rd.entries = raft_->log().UnstableEntries();
+  // Committed entries first: they may include unstable ones, still readable until taken.
+  rd.committed_entries = raft_->log().NextEntries();
+  rd.entries = raft_->log().TakeUnstableEntries();
   if (!rd.entries.empty()) rd.must_sync = true;
   if (raft_->log().UnstableSnapshot()) rd.snapshot = *raft_->log().UnstableSnapshot();
-  rd.committed_entries = raft_->log().NextEntries();
   rd.messages = std::move(raft_->messages());
   raft_->messages().clear();
   rd.read_states = std::move(raft_->read_states());

@@ -131,5 +131,70 @@ TEST(RawNode, ConfChangeFlow) {
   EXPECT_EQ(n->Status().conf_state.voters_size(), 2) << "learner promoted";
 }
 
+// Persists, applies and delivers until both nodes of a two-node cluster are idle.
+void PumpPair(RawNode* a, MemoryStorage* sa, RawNode* b, MemoryStorage* sb) {
+  bool busy = true;
+  while (busy) {
+    busy = false;
+    std::vector<Message> out;
+    for (auto [n, s] : {std::make_pair(a, sa), std::make_pair(b, sb)}) {
+      if (!n->HasReady()) continue;
+      busy = true;
+      Ready rd = n->GetReady();
+      EXPECT_TRUE(s->Append(rd.entries).ok());
+      if (rd.hard_state) s->SetHardState(*rd.hard_state);
+      for (Message& m : rd.messages) out.push_back(std::move(m));
+      n->Advance(rd);
+    }
+    for (Message& m : out) EXPECT_TRUE((m.to() == 1 ? a : b)->Step(std::move(m)).ok());
+  }
+}
+
+TEST(RawNode, LeaderSteppedBeforeAdvanceDefersSendingEntriesInFlight) {
+  MemoryStorage s1, s2;
+  auto n1 = RawNode::Create(MakeConfig(1, &s1), {1, 2});
+  auto n2 = RawNode::Create(MakeConfig(2, &s2), {1, 2});
+  ASSERT_TRUE(n1.ok() && n2.ok());
+  RawNode* leader = n1->get();
+  PumpPair(leader, &s1, n2->get(), &s2);
+  ASSERT_TRUE(leader->Campaign().ok());
+  PumpPair(leader, &s1, n2->get(), &s2);
+  ASSERT_EQ(leader->Status().role, StateRole::kLeader);
+
+  ASSERT_TRUE(leader->Propose("payload").ok());
+  Ready rd = leader->GetReady();
+  ASSERT_EQ(rd.entries.size(), 1u);
+  const uint64_t index = rd.entries[0].index();
+  // Before the Ready is persisted and advanced, the follower looks lost and answers a
+  // heartbeat: the leader would resend from `index`, whose data is in the Ready.
+  leader->ReportUnreachable(2);
+  Message resp;
+  resp.set_type(raftpb::MSG_HEARTBEAT_RESP);
+  resp.set_from(2);
+  resp.set_to(1);
+  resp.set_term(leader->Status().term);
+  ASSERT_TRUE(leader->Step(resp).ok());
+  for (const Message& m : leader->raft().messages()) {
+    EXPECT_FALSE(m.type() == raftpb::MSG_APP && m.entries_size() > 0)
+        << "sent entries in flight to storage";
+  }
+  EXPECT_TRUE(leader->HasReady());
+  ASSERT_TRUE(s1.Append(std::move(rd.entries)).ok());
+  leader->Advance(rd);
+
+  rd = leader->GetReady();
+  bool resent = false;
+  for (const Message& m : rd.messages) {
+    for (const Entry& e : m.entries()) {
+      if (m.type() == raftpb::MSG_APP && e.index() == index) {
+        EXPECT_EQ(e.data(), "payload");
+        resent = true;
+      }
+    }
+  }
+  EXPECT_TRUE(resent) << "the deferred entries go out with the next Ready";
+  leader->Advance(rd);
+}
+
 }  // namespace
 }  // namespace raftkv::raft

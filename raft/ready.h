@@ -32,6 +32,9 @@ struct ReadState {
 //  3. apply the snapshot, then committed_entries (calling RawNode::ApplyConfChange for
 //     ENTRY_CONF_CHANGE entries); serve read_states once applied >= their index;
 //  4. call RawNode::Advance(ready) before asking for the next Ready.
+// `entries` are moved out of the core, not copied (move them on into storage): from
+// GetReady until Advance the core knows them by term only, so a leader stepped in
+// that window defers sending them to followers until the next Ready.
 struct Ready {
   std::optional<SoftState> soft_state;          // set only when it changed
   std::optional<raftpb::HardState> hard_state;  // set only when it changed

@@ -10,7 +10,8 @@ std::optional<uint64_t> Unstable::MaybeFirstIndex() const {
 }
 
 std::optional<uint64_t> Unstable::MaybeLastIndex() const {
-  if (!entries_.empty()) return offset_ + entries_.size() - 1;
+  const uint64_t end = held_offset() + entries_.size();
+  if (end > offset_) return end - 1;
   if (snapshot_) return snapshot_->metadata().index();
   return std::nullopt;
 }
@@ -20,9 +21,10 @@ std::optional<uint64_t> Unstable::MaybeTerm(uint64_t i) const {
     if (snapshot_ && snapshot_->metadata().index() == i) return snapshot_->metadata().term();
     return std::nullopt;
   }
-  auto last = MaybeLastIndex();
-  if (!last || i > *last) return std::nullopt;
-  return entries_[i - offset_].term();
+  const uint64_t held = held_offset();
+  if (i < held) return handed_terms_[i - offset_];
+  if (i - held >= entries_.size()) return std::nullopt;
+  return entries_[i - held].term();
 }
 
 void Unstable::StableTo(uint64_t i, uint64_t t) {
@@ -30,7 +32,14 @@ void Unstable::StableTo(uint64_t i, uint64_t t) {
   // Only drop what is really stable: if the entry at i was replaced meanwhile (a
   // conflicting append after the Ready was taken), the new one still needs persisting.
   if (!term || *term != t || i < offset_) return;
-  entries_.erase(entries_.begin(), entries_.begin() + (i + 1 - offset_));
+  const uint64_t count = i + 1 - offset_;
+  if (count <= handed_terms_.size()) {
+    handed_terms_.erase(handed_terms_.begin(), handed_terms_.begin() + count);
+  } else {
+    const uint64_t held = count - handed_terms_.size();
+    handed_terms_.clear();
+    entries_.erase(entries_.begin(), entries_.begin() + held);
+  }
   offset_ = i + 1;
 }
 
@@ -40,6 +49,7 @@ void Unstable::StableSnapTo(uint64_t i) {
 
 void Unstable::Restore(const raftpb::Snapshot& snapshot) {
   offset_ = snapshot.metadata().index() + 1;
+  handed_terms_.clear();
   entries_.clear();
   snapshot_ = snapshot;
 }
@@ -47,16 +57,23 @@ void Unstable::Restore(const raftpb::Snapshot& snapshot) {
 void Unstable::TruncateAndAppend(std::vector<Entry> entries) {
   if (entries.empty()) return;
   const uint64_t after = entries[0].index();
-  if (after == offset_ + entries_.size()) {
+  const uint64_t held = held_offset();
+  if (after == held + entries_.size()) {
     // The common case: a plain append at the end.
   } else if (after <= offset_) {
     // The new entries replace everything we hold.
     offset_ = after;
+    handed_terms_.clear();
+    entries_.clear();
+  } else if (after <= held) {
+    // They replace part of what the application is persisting: the rest of the
+    // handed-out entries will not be reported stable (their terms no longer match).
+    handed_terms_.resize(after - offset_);
     entries_.clear();
   } else {
-    entries_.resize(after - offset_);
+    entries_.resize(after - held);
   }
-  if (entries_.empty()) {
+  if (entries_.empty() && entries_.capacity() < entries.size()) {
     entries_ = std::move(entries);
     return;
   }
@@ -65,10 +82,20 @@ void Unstable::TruncateAndAppend(std::vector<Entry> entries) {
 }
 
 void Unstable::Slice(uint64_t lo, uint64_t hi, std::vector<Entry>* out) const {
-  RAFT_CHECK(lo >= offset_ && hi <= offset_ + entries_.size() && lo <= hi,
-             absl::StrCat("unstable slice [", lo, ",", hi, ") out of [", offset_, ",",
-                          offset_ + entries_.size(), ")"));
-  out->insert(out->end(), entries_.begin() + (lo - offset_), entries_.begin() + (hi - offset_));
+  const uint64_t held = held_offset();
+  RAFT_CHECK(lo >= held && hi <= held + entries_.size() && lo <= hi,
+             absl::StrCat("unstable slice [", lo, ",", hi, ") out of [", held, ",",
+                          held + entries_.size(), ")"));
+  out->insert(out->end(), entries_.begin() + (lo - held), entries_.begin() + (hi - held));
+}
+
+std::vector<Entry> Unstable::TakeEntries() {
+  for (const Entry& e : entries_) handed_terms_.push_back(e.term());
+  std::vector<Entry> taken = std::move(entries_);
+  entries_.clear();
+  // Keep room for the next batch so that appends do not regrow the vector step by step.
+  entries_.reserve(taken.size());
+  return taken;
 }
 
 }  // namespace raftkv::raft
