@@ -25,8 +25,11 @@ struct BenchOptions {
   int64_t max_errors = 1000;  // a run stops early after this many failed ops
   std::vector<int> pids;      // server processes whose peak RSS is reported
   // Workload-specific knobs.
+  double rate = 0;  // ops/s over all clients; 0 = closed loop
   int watchers = 100;
+  int watchers_per_stream = 100;  // watches multiplexed on one Watch stream, as clientv3 does
   int64_t lease_ttl = 60;
+  int leases = 0;  // lease-keepalive: leases granted up front; 0 = one per client
 };
 
 }  // namespace raftkv::bench

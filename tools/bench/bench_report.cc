@@ -60,6 +60,9 @@ std::string FormatText(const BenchReport& report) {
   for (const auto& [name, value] : report.counters) {
     absl::StrAppendFormat(&out, "%s %d\n", name, value);
   }
+  absl::StrAppend(&out, "verification: ",
+                  report.verification.ok() ? "ok" : "FAILED: " + report.verification.ToString(),
+                  "\n");
   for (const auto& [pid, kib] : report.peak_rss_kib) {
     if (kib < 0) {
       absl::StrAppendFormat(&out, "peak RSS pid %d: unavailable\n", pid);
@@ -88,6 +91,8 @@ std::string FormatJson(const BenchReport& report) {
   j["ops_per_sec"] = report.run.OpsPerSecond();
   j["latency_ms"]["op"] = LatencyJson(report.run.latency);
   for (const auto& [name, h] : report.extra_latencies) j["latency_ms"][name] = LatencyJson(h);
+  j["rate"] = o.rate;
+  j["verification"] = report.verification.ok() ? "ok" : report.verification.ToString();
   j["counters"] = nlohmann::json::object();
   for (const auto& [name, value] : report.counters) j["counters"][name] = value;
   j["peak_rss_kib"] = nlohmann::json::object();

@@ -5,6 +5,7 @@
 #include <map>
 #include <string>
 
+#include "absl/status/status.h"
 #include "tools/bench/bench_options.h"
 #include "tools/bench/closed_loop_driver.h"
 #include "tools/bench/latency_histogram.h"
@@ -18,6 +19,7 @@ struct BenchReport {
   std::map<std::string, LatencyHistogram> extra_latencies;
   std::map<std::string, int64_t> counters;
   std::map<int, int64_t> peak_rss_kib;  // pid -> VmHWM; -1 when unreadable
+  absl::Status verification;            // the workload's Verify()
 };
 
 std::string FormatText(const BenchReport& report);

@@ -22,11 +22,13 @@ RunResult ClosedLoopDriver::Run() {
   start_ = Clock::now();
   deadline_ = start_ + absl::ToChronoNanoseconds(limits_.duration);
   running_clients_ = static_cast<int>(clients_.size());
+  if (limits_.rate > 0) pacer_ = std::make_unique<OpPacer>();
   for (int c = 0; c < static_cast<int>(clients_.size()); ++c) IssueNext(c);
   {
     std::unique_lock<std::mutex> lock(mu_);
     all_finished_.wait(lock, [this] { return running_clients_ == 0; });
   }
+  pacer_.reset();
   RunResult result;
   for (const auto& client : clients_) {
     result.latency.Merge(client.latency);
@@ -38,6 +40,10 @@ RunResult ClosedLoopDriver::Run() {
   return result;
 }
 
+std::chrono::steady_clock::time_point ClosedLoopDriver::DueTime(int64_t seq) const {
+  return start_ + std::chrono::nanoseconds(static_cast<int64_t>(seq * 1e9 / limits_.rate));
+}
+
 bool ClosedLoopDriver::ClaimNextOp(int64_t& seq) {
   if (total_errors_.load(std::memory_order_relaxed) >= limits_.max_errors) return false;
   if (limits_.total > 0) {
@@ -46,7 +52,8 @@ bool ClosedLoopDriver::ClaimNextOp(int64_t& seq) {
   }
   if (Clock::now() >= deadline_) return false;
   seq = next_seq_.fetch_add(1);
-  return true;
+  // A paced op due after the deadline would stretch the run.
+  return limits_.rate <= 0 || DueTime(seq) < deadline_;
 }
 
 // A workload may complete an op inside StartOp (e.g. a broken stream fails
@@ -54,20 +61,30 @@ bool ClosedLoopDriver::ClaimNextOp(int64_t& seq) {
 // bound, so such a completion only marks the phase and this loop issues the
 // next op instead.
 void ClosedLoopDriver::IssueNext(int client) {
-  ClientState& state = clients_[client];
   while (true) {
     int64_t seq = 0;
     if (!ClaimNextOp(seq)) {
       ClientFinished();
       return;
     }
-    state.op_start = Clock::now();
-    state.phase.store(kStarting);
-    workload_.StartOp(OpTicket{client, seq},
-                      [this, client](const absl::Status& status) { OnOpDone(client, status); });
-    int expected = kStarting;
-    if (state.phase.compare_exchange_strong(expected, kIdle)) return;  // completes later
+    if (limits_.rate > 0 && DueTime(seq) > Clock::now()) {
+      pacer_->Schedule(DueTime(seq), [this, client, seq] {
+        if (Launch(client, seq)) IssueNext(client);
+      });
+      return;
+    }
+    if (!Launch(client, seq)) return;  // completes later
   }
+}
+
+bool ClosedLoopDriver::Launch(int client, int64_t seq) {
+  ClientState& state = clients_[client];
+  state.op_start = Clock::now();
+  state.phase.store(kStarting);
+  workload_.StartOp(OpTicket{client, seq},
+                    [this, client](const absl::Status& status) { OnOpDone(client, status); });
+  int expected = kStarting;
+  return !state.phase.compare_exchange_strong(expected, kIdle);
 }
 
 void ClosedLoopDriver::OnOpDone(int client, const absl::Status& status) {

@@ -4,12 +4,14 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <vector>
 
 #include "absl/time/time.h"
 #include "tools/bench/latency_histogram.h"
+#include "tools/bench/op_pacer.h"
 #include "tools/bench/workload.h"
 
 namespace raftkv::bench {
@@ -19,6 +21,10 @@ struct RunLimits {
   int64_t total = 0;  // ops; 0 = until `duration` has passed
   absl::Duration duration = absl::Seconds(10);
   int64_t max_errors = 1000;
+  // Ops per second over all clients; 0 = closed loop (next op as soon as the
+  // previous one completes). With a rate, op n is not started before
+  // start + n / rate, so a latency workload sees a fixed offered load.
+  double rate = 0;
 };
 
 struct RunResult {
@@ -51,6 +57,9 @@ class ClosedLoopDriver {
 
   bool ClaimNextOp(int64_t& seq);
   void IssueNext(int client);
+  // Starts op `seq` of `client`; true when it completed inside StartOp.
+  bool Launch(int client, int64_t seq);
+  std::chrono::steady_clock::time_point DueTime(int64_t seq) const;
   void OnOpDone(int client, const absl::Status& status);
   void ClientFinished();
 
@@ -67,6 +76,7 @@ class ClosedLoopDriver {
   std::condition_variable all_finished_;
   int running_clients_ = 0;
   std::string first_error_;
+  std::unique_ptr<OpPacer> pacer_;  // only with a rate
 };
 
 }  // namespace raftkv::bench

@@ -82,5 +82,29 @@ TEST(ClosedLoopDriverTest, AsyncCompletionsCountedAndDurationBounded) {
   EXPECT_GT(result.OpsPerSecond(), 0);
 }
 
+TEST(ClosedLoopDriverTest, RateSpreadsOpsOverTime) {
+  InlineWorkload workload;
+  RunLimits limits;
+  limits.clients = 4;
+  limits.total = 50;
+  limits.rate = 200;  // 50 ops at 200/s: the last is due 245 ms after the start
+  const auto start = absl::Now();
+  RunResult result = ClosedLoopDriver(workload, limits).Run();
+  EXPECT_GE(absl::Now() - start, absl::Milliseconds(240));
+  EXPECT_EQ(result.ops, 50);
+  EXPECT_EQ(workload.started_.load(), 50);
+}
+
+TEST(ClosedLoopDriverTest, RateWithDurationStopsAtTheDeadline) {
+  ThreadedWorkload workload;
+  RunLimits limits;
+  limits.clients = 2;
+  limits.duration = absl::Milliseconds(300);
+  limits.rate = 100;
+  RunResult result = ClosedLoopDriver(workload, limits).Run();
+  EXPECT_GE(result.ops, 25);
+  EXPECT_LE(result.ops, 31);  // ops due before the deadline only
+}
+
 }  // namespace
 }  // namespace raftkv::bench

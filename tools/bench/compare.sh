@@ -5,7 +5,16 @@
 #
 # Usage: tools/bench/compare.sh [--duration=15s] [--conns=8] [--clients=64]
 #          [--key-size=8] [--val-size=256] [--key-space=100000]
-#          [--workloads="put range-l range-s txn"] [--skip-etcd] [--skip-raftkv]
+#          [--workloads="put range-l range-s txn"] [--watch-events-per-sec=100000]
+#          [--skip-etcd] [--skip-raftkv]
+#
+# Workloads: put range-l range-s txn watch-latency lease-grant lease-keepalive, and
+#   watch-latency-N      N watchers (100 per Watch stream); puts paced so that
+#                        N x puts/s = --watch-events-per-sec; put-to-event latency
+#   lease-keepalive-N    N leases granted up front, kept alive round-robin
+#   lease-grant-N        exactly N lease grants (no --duration)
+# A watch workload whose watchers lost or got duplicated events fails the script
+# (exit 1) after the tables are printed.
 #
 # Environment:
 #   BENCH_BIN             prebuilt raftkv_bench (default: build it with bazel -c opt)
@@ -25,6 +34,10 @@ KEY_SIZE=8
 VAL_SIZE=256
 KEY_SPACE=100000
 WORKLOADS="put range-l range-s txn"
+WATCH_EVENTS_PER_SEC=100000
+# Leases of the lease workloads outlive the whole suite, so no expiry storm
+# (a revoke proposal per lease) disturbs the workloads after them.
+LEASE_TTL=600
 SKIP_ETCD=0
 SKIP_RAFTKV=0
 for arg in "$@"; do
@@ -36,9 +49,10 @@ for arg in "$@"; do
     --val-size=*) VAL_SIZE="${arg#*=}" ;;
     --key-space=*) KEY_SPACE="${arg#*=}" ;;
     --workloads=*) WORKLOADS="${arg#*=}" ;;
+    --watch-events-per-sec=*) WATCH_EVENTS_PER_SEC="${arg#*=}" ;;
     --skip-etcd) SKIP_ETCD=1 ;;
     --skip-raftkv) SKIP_RAFTKV=1 ;;
-    -h | --help) sed -n '2,20p' "$0"; exit 0 ;;
+    -h | --help) sed -n '2,30p' "$0"; exit 0 ;;
     *) echo "unknown argument: $arg" >&2; exit 2 ;;
   esac
 done
@@ -140,19 +154,28 @@ workload_flags() {
     watch-latency) echo "--workload=watch-latency" ;;
     lease-grant) echo "--workload=lease-grant" ;;
     lease-keepalive) echo "--workload=lease-keepalive" ;;
+    watch-latency-[0-9]*)
+      local n="${1##*-}"
+      echo "--workload=watch-latency --watchers=$n --watchers_per_stream=100" \
+        "--rate=$(awk -v e="$WATCH_EVENTS_PER_SEC" -v n="$n" 'BEGIN { printf "%.3f", e / n }')"
+      ;;
+    lease-keepalive-[0-9]*)
+      echo "--workload=lease-keepalive --leases=${1##*-} --lease_ttl=$LEASE_TTL" ;;
+    lease-grant-[0-9]*) echo "--workload=lease-grant --total=${1##*-} --lease_ttl=$LEASE_TTL" ;;
     *) echo "unknown workload $1" >&2; return 1 ;;
   esac
 }
 
 # run_suite <system> <endpoints> <pids>: one JSON result per workload.
 run_suite() {
-  local system="$1" endpoints="$2" pids="$3" w
+  local system="$1" endpoints="$2" pids="$3" w flags
   for w in $WORKLOADS; do
-    log "$system: $w for $DURATION"
-    # shellcheck disable=SC2046
+    flags="$(workload_flags "$w")"
+    log "$system: $w ($flags) for $DURATION"
+    # shellcheck disable=SC2086
     "$WORK/raftkv_bench" --endpoints="$endpoints" --pids="$pids" --conns="$CONNS" \
       --clients="$CLIENTS" --key_size="$KEY_SIZE" --val_size="$VAL_SIZE" --key_space="$KEY_SPACE" \
-      --duration="$DURATION" --json $(workload_flags "$w") \
+      --duration="$DURATION" --json $flags \
       >"$WORK/$system-$w.json" 2>"$WORK/$system-$w.err" || log "$system $w: $(tail -1 "$WORK/$system-$w.err")"
   done
 }
@@ -219,6 +242,47 @@ print_table() {
   echo "RSS = highest VmHWM (peak RSS) of the 3 members after the workload ran; workloads run in the order listed on one cluster."
 }
 
+# The watch workloads' delivery: put-to-event latency and the exactly-once check.
+print_watch_table() {
+  local w any=0 e_p99 r_p99 ratio e_del r_del rate
+  for w in $WORKLOADS; do [[ "$w" == watch-latency* ]] && any=1; done
+  [[ "$any" == 1 ]] || return 0
+  echo
+  echo "| workload | puts/s | etcd put→event p50 / p99 ms | raftkv put→event p50 / p99 ms | p99 raftkv/etcd | etcd events received / expected (lost, dup) | raftkv events received / expected (lost, dup) |"
+  echo "|---|---:|---:|---:|---:|---:|---:|"
+  for w in $WORKLOADS; do
+    [[ "$w" == watch-latency* ]] || continue
+    rate="$(field etcd "$w" '.ops_per_sec | floor') / $(field raftkv "$w" '.ops_per_sec | floor')"
+    e_p99="$(field etcd "$w" '.latency_ms["put-to-event"].p99 * 100 | round / 100')"
+    r_p99="$(field raftkv "$w" '.latency_ms["put-to-event"].p99 * 100 | round / 100')"
+    ratio=pending
+    if [[ "$e_p99" =~ ^[0-9.]+$ && "$r_p99" =~ ^[0-9.]+$ ]]; then
+      ratio="$(awk -v r="$r_p99" -v e="$e_p99" 'BEGIN { printf "%.2fx", e > 0 ? r / e : 0 }')"
+    fi
+    e_del="$(field etcd "$w" '"\(.counters.events_received) / \(.counters.events_expected) (\(.counters.events_lost), \(.counters.events_duplicated))"')"
+    r_del="$(field raftkv "$w" '"\(.counters.events_received) / \(.counters.events_expected) (\(.counters.events_lost), \(.counters.events_duplicated))"')"
+    echo "| $w | $rate | $(field etcd "$w" '.latency_ms["put-to-event"].p50 * 100 | round / 100') / $e_p99" \
+      "| $(field raftkv "$w" '.latency_ms["put-to-event"].p50 * 100 | round / 100') / $r_p99 | $ratio | $e_del | $r_del |"
+  done
+  echo
+  echo "puts/s = etcd / raftkv; watch-latency-N paces puts at $WATCH_EVENTS_PER_SEC / N per second (N watchers, 100 per Watch stream)."
+}
+
+# Fails loudly when any run's delivery check failed (lost or duplicated events).
+check_verification() {
+  local system w verdict failed=0
+  for system in etcd raftkv; do
+    for w in $WORKLOADS; do
+      verdict="$(field "$system" "$w" '.verification // "ok"')"
+      if [[ "$verdict" != ok && "$verdict" != pending ]]; then
+        echo "VERIFICATION FAILED: $system $w: $verdict" >&2
+        failed=1
+      fi
+    done
+  done
+  return "$failed"
+}
+
 main() {
   RAFTKV_NOTE=""
   build_bench
@@ -231,6 +295,8 @@ main() {
   [[ "$SKIP_RAFTKV" == 1 ]] || run_raftkv
   [[ -n "$RAFTKV_NOTE" ]] && echo "$RAFTKV_NOTE"
   print_table
+  print_watch_table
+  check_verification
 }
 
 main

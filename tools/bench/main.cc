@@ -31,7 +31,16 @@ ABSL_FLAG(std::string, workload, "put",
 ABSL_FLAG(std::string, consistency, "l", "range consistency: l (linearizable) or s (serializable)");
 ABSL_FLAG(int64_t, max_errors, 1000, "stop the run after this many failed ops");
 ABSL_FLAG(std::string, pids, "", "comma-separated server pids whose peak RSS (VmHWM) is reported");
-ABSL_FLAG(int, watchers, 100, "watch-latency: number of watch streams");
+ABSL_FLAG(double, rate, 0,
+          "ops per second over all clients (0 = closed loop: each client's next op starts "
+          "when its previous one completes)");
+ABSL_FLAG(int, watchers, 100, "watch-latency: number of watchers");
+ABSL_FLAG(int, watchers_per_stream, 100,
+          "watch-latency: watchers multiplexed on one Watch stream (clientv3 puts every watch "
+          "of a client on one stream); streams are spread over --conns");
+ABSL_FLAG(int, leases, 0,
+          "lease-keepalive: leases granted before the run and kept alive round-robin by the "
+          "clients (0 = one lease per client)");
 ABSL_FLAG(int64_t, lease_ttl, 60, "lease-grant / lease-keepalive: lease TTL in seconds");
 ABSL_FLAG(bool, json, false, "print one JSON object instead of text");
 
@@ -51,7 +60,10 @@ absl::StatusOr<BenchOptions> OptionsFromFlags() {
   o.sequential_keys = absl::GetFlag(FLAGS_sequential_keys);
   o.workload = absl::GetFlag(FLAGS_workload);
   o.max_errors = absl::GetFlag(FLAGS_max_errors);
+  o.rate = absl::GetFlag(FLAGS_rate);
   o.watchers = absl::GetFlag(FLAGS_watchers);
+  o.watchers_per_stream = absl::GetFlag(FLAGS_watchers_per_stream);
+  o.leases = absl::GetFlag(FLAGS_leases);
   o.lease_ttl = absl::GetFlag(FLAGS_lease_ttl);
   const std::string consistency = absl::GetFlag(FLAGS_consistency);
   if (consistency != "l" && consistency != "s") {
@@ -64,8 +76,9 @@ absl::StatusOr<BenchOptions> OptionsFromFlags() {
     o.pids.push_back(value);
   }
   if (o.endpoints.empty()) return absl::InvalidArgumentError("--endpoints is empty");
-  if (o.conns < 1 || o.clients < 1 || o.key_space < 1) {
-    return absl::InvalidArgumentError("--conns, --clients and --key_space must be >= 1");
+  if (o.conns < 1 || o.clients < 1 || o.key_space < 1 || o.watchers_per_stream < 1) {
+    return absl::InvalidArgumentError(
+        "--conns, --clients, --key_space and --watchers_per_stream must be >= 1");
   }
   return o;
 }
@@ -83,12 +96,14 @@ absl::StatusOr<BenchReport> RunBench(const BenchOptions& options) {
   limits.total = options.total;
   limits.duration = options.duration;
   limits.max_errors = options.max_errors;
+  limits.rate = options.rate;
   BenchReport report;
   report.options = options;
   report.run = ClosedLoopDriver(**workload, limits).Run();
   (*workload)->Finish();
   report.extra_latencies = (*workload)->ExtraLatencies();
   report.counters = (*workload)->Counters();
+  report.verification = (*workload)->Verify();
   for (int pid : options.pids) {
     absl::StatusOr<int64_t> kib = PeakRssKib(pid);
     report.peak_rss_kib[pid] = kib.ok() ? *kib : -1;
@@ -116,5 +131,11 @@ int main(int argc, char** argv) {
   const std::string out = absl::GetFlag(FLAGS_json) ? raftkv::bench::FormatJson(*report)
                                                     : raftkv::bench::FormatText(*report);
   std::fputs(out.c_str(), stdout);
+  if (!report->verification.ok()) {
+    // Loud on purpose: wrong results void the figures, whatever the speed.
+    std::fprintf(stderr, "raftkv_bench: VERIFICATION FAILED: %s\n",
+                 report->verification.ToString().c_str());
+    return 4;
+  }
   return report->run.errors > 0 ? 3 : 0;
 }

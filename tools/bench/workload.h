@@ -55,6 +55,10 @@ class Workload {
 
   // Workload-specific counts worth reporting (e.g. events received).
   virtual std::map<std::string, int64_t> Counters() const { return {}; }
+
+  // After Finish: whether what the servers delivered was correct (e.g. every
+  // watcher saw every event exactly once). A failure fails the whole run.
+  virtual absl::Status Verify() const { return absl::OkStatus(); }
 };
 
 }  // namespace raftkv::bench

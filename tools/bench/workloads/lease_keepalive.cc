@@ -1,10 +1,14 @@
-// lease-keepalive: Prepare grants one lease per client and opens one
-// LeaseKeepAlive stream per client; each op sends a keep-alive and waits for
-// its answer, so the latency is one keep-alive round trip.
+// lease-keepalive: Prepare grants --leases leases (default: one per client)
+// and opens one LeaseKeepAlive stream per client; each op sends a keep-alive
+// for the client's next lease (client c keeps alive leases c, c + clients,
+// c + 2 * clients, ... in turn) and waits for its answer, so the latency is one
+// keep-alive round trip. An answer with TTL 0 (the lease is gone) or for
+// another lease fails the op.
 #include <grpcpp/grpcpp.h>
 
 #include <condition_variable>
 #include <mutex>
+#include <thread>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -20,14 +24,13 @@ using KeepAliveReactor = grpc::ClientBidiReactor<etcdserverpb::LeaseKeepAliveReq
 // so `pending_` is handed from StartOp to OnReadDone without racing.
 class KeepAliveStream : public KeepAliveReactor {
  public:
-  KeepAliveStream(etcdserverpb::Lease::Stub* stub, int64_t lease_id) {
-    request_.set_id(lease_id);
+  explicit KeepAliveStream(etcdserverpb::Lease::Stub* stub) {
     stub->async()->LeaseKeepAlive(&context_, this);
     StartRead(&response_);
     StartCall();
   }
 
-  void KeepAlive(OpDone done) {
+  void KeepAlive(int64_t lease_id, OpDone done) {
     {
       std::unique_lock<std::mutex> lock(mu_);
       // Once the stream has failed gRPC delivers no more callbacks, so the op
@@ -38,14 +41,17 @@ class KeepAliveStream : public KeepAliveReactor {
         return;
       }
       pending_ = std::move(done);
+      pending_id_ = lease_id;
       // The answer to the previous keep-alive can arrive before gRPC reports
-      // its write done; a second StartWrite then would be API misuse, so the
-      // write is deferred to OnWriteDone.
+      // its write done; a second StartWrite then would be API misuse (and
+      // request_ may still be serialized), so the write is deferred to
+      // OnWriteDone.
       if (write_in_flight_) {
         write_deferred_ = true;
         return;
       }
       write_in_flight_ = true;
+      request_.set_id(lease_id);
     }
     StartWrite(&request_);
   }
@@ -60,6 +66,7 @@ class KeepAliveStream : public KeepAliveReactor {
       write_in_flight_ = write_deferred_;
       if (!write_deferred_) return;
       write_deferred_ = false;
+      request_.set_id(pending_id_);
     }
     StartWrite(&request_);
   }
@@ -69,10 +76,19 @@ class KeepAliveStream : public KeepAliveReactor {
       Fail(absl::UnavailableError("keep-alive stream broken (read)"));
       return;
     }
-    const bool alive = response_.ttl() > 0;
+    absl::Status answer = absl::OkStatus();
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (response_.id() != pending_id_) {
+        answer = absl::InternalError(
+            absl::StrCat("keep-alive answered for lease ", response_.id(), ", sent ", pending_id_));
+      } else if (response_.ttl() <= 0) {
+        answer = absl::NotFoundError(absl::StrCat("lease ", pending_id_, " expired"));
+      }
+    }
     OpDone done = TakePending();
     StartRead(&response_);
-    if (done) done(alive ? absl::OkStatus() : absl::NotFoundError("lease expired"));
+    if (done) done(answer);
   }
 
   void OnDone(const grpc::Status& status) override {
@@ -110,6 +126,7 @@ class KeepAliveStream : public KeepAliveReactor {
   std::mutex mu_;
   std::condition_variable finished_cv_;
   OpDone pending_;
+  int64_t pending_id_ = 0;
   bool finished_ = false;
   bool write_in_flight_ = false;
   bool broken_ = false;
@@ -121,32 +138,67 @@ class LeaseKeepAliveWorkload : public Workload {
   explicit LeaseKeepAliveWorkload(const WorkloadEnv& env) : env_(env) {}
 
   absl::Status Prepare() override {
-    for (int c = 0; c < env_.options->clients; ++c) {
-      Connection& conn = env_.pool->ForClient(c);
-      grpc::ClientContext context;
-      context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
-      etcdserverpb::LeaseGrantRequest request;
-      request.set_ttl(env_.options->lease_ttl);
-      etcdserverpb::LeaseGrantResponse response;
-      grpc::Status status = conn.lease->LeaseGrant(&context, request, &response);
-      if (!status.ok()) {
-        return absl::UnavailableError(absl::StrCat("LeaseGrant: ", status.error_message()));
-      }
-      streams_.push_back(std::make_unique<KeepAliveStream>(conn.lease.get(), response.id()));
+    const int clients = env_.options->clients;
+    const int leases = env_.options->leases > 0 ? env_.options->leases : clients;
+    lease_ids_.assign(leases, 0);
+    if (absl::Status s = GrantAll(); !s.ok()) return s;
+    for (int c = 0; c < clients; ++c) {
+      streams_.push_back(std::make_unique<KeepAliveStream>(env_.pool->ForClient(c).lease.get()));
+      next_lease_.push_back(c % leases);
     }
     return absl::OkStatus();
   }
 
   void StartOp(const OpTicket& ticket, OpDone done) override {
-    streams_[ticket.client]->KeepAlive(std::move(done));
+    // Only this client touches its slot (one op in flight per client).
+    int64_t& next = next_lease_[ticket.client];
+    const int64_t id = lease_ids_[next];
+    next = (next + env_.options->clients) % static_cast<int64_t>(lease_ids_.size());
+    streams_[ticket.client]->KeepAlive(id, std::move(done));
   }
 
   void Finish() override {
     for (auto& stream : streams_) stream->Close();
   }
 
+  std::map<std::string, int64_t> Counters() const override {
+    return {{"leases", static_cast<int64_t>(lease_ids_.size())}};
+  }
+
  private:
+  // Untimed: one thread per client grants its share of the leases.
+  absl::Status GrantAll() {
+    const int clients = env_.options->clients;
+    std::vector<absl::Status> results(clients);
+    std::vector<std::thread> threads;
+    for (int c = 0; c < clients; ++c) {
+      threads.emplace_back([this, c, clients, &results] {
+        Connection& conn = env_.pool->ForClient(c);
+        for (size_t i = c; i < lease_ids_.size() && results[c].ok(); i += clients) {
+          grpc::ClientContext context;
+          context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+          etcdserverpb::LeaseGrantRequest request;
+          request.set_ttl(env_.options->lease_ttl);
+          etcdserverpb::LeaseGrantResponse response;
+          grpc::Status status = conn.lease->LeaseGrant(&context, request, &response);
+          if (!status.ok()) {
+            results[c] =
+                absl::UnavailableError(absl::StrCat("LeaseGrant: ", status.error_message()));
+          }
+          lease_ids_[i] = response.id();
+        }
+      });
+    }
+    for (auto& t : threads) t.join();
+    for (const absl::Status& s : results) {
+      if (!s.ok()) return s;
+    }
+    return absl::OkStatus();
+  }
+
   WorkloadEnv env_;
+  std::vector<int64_t> lease_ids_;
+  std::vector<int64_t> next_lease_;  // per client: index into lease_ids_
   std::vector<std::unique_ptr<KeepAliveStream>> streams_;
 };
 
