@@ -20,7 +20,7 @@ class IptablesRules {
   static void SweepDeadOwners();
 
   IptablesRules() = default;
-  ~IptablesRules() { RemoveAll(); }
+  ~IptablesRules() { (void)RemoveAll(); }
   IptablesRules(const IptablesRules&) = delete;
   IptablesRules& operator=(const IptablesRules&) = delete;
 

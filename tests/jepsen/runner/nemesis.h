@@ -16,6 +16,9 @@ class Nemesis {
   virtual absl::Status Inject(int member) = 0;
   // Undoes the active fault, if any; safe to call when nothing is active.
   virtual absl::Status Heal() = 0;
+  // What the last Inject did, when the name alone does not say (e.g. which links a
+  // partition cut: "m0 sees {m0,m1,m2}; ..."); empty otherwise.
+  virtual std::string LastFault() const { return ""; }
 };
 
 }  // namespace raftkv::jepsen

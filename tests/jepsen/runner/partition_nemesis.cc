@@ -2,28 +2,41 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "tests/jepsen/runner/nemesis_partitions.h"
 
 namespace raftkv::jepsen {
+namespace {
+
+// "m0 sees {m0,m1,m2}; m3 sees {...}" for every member that lost a link.
+std::string DescribeCut(const std::vector<Link>& links, int size) {
+  std::vector<std::string> views;
+  for (int member = 0; member < size; ++member) {
+    const std::set<int> visible = VisibleFrom(member, links, size);
+    if (static_cast<int>(visible.size()) == size) continue;
+    views.push_back(absl::StrCat(
+        "m", member, " sees {",
+        absl::StrJoin(visible, ",",
+                      [](std::string* out, int seen) { absl::StrAppend(out, "m", seen); }),
+        "}"));
+  }
+  return views.empty() ? "no link cut" : absl::StrJoin(views, "; ");
+}
+
+}  // namespace
+
+PartitionNemesis::PartitionNemesis(JepsenCluster* cluster)
+    : PartitionNemesis("partition", cluster,
+                       [cluster](int target) { return IsolateLinks(target, cluster->size()); }) {}
 
 absl::Status PartitionNemesis::Inject(int member) {
-  const std::string own_port = absl::StrCat(cluster_->PeerPort(member));
-  std::vector<std::string> other_ports;
-  for (int i = 0; i < cluster_->size(); ++i) {
-    if (i != member) other_ports.push_back(absl::StrCat(cluster_->PeerPort(i)));
-  }
-  const std::vector<std::vector<std::string>> drops = {
-      {"-o", "lo", "-p", "tcp", "--dport", own_port},
-      {"-o", "lo", "-p", "tcp", "--sport", own_port},
-      {"-o", "lo", "-p", "tcp", "-m", "owner", "--gid-owner", absl::StrCat(cluster_->Gid(member)),
-       "-m", "multiport", "--dports", absl::StrJoin(other_ports, ",")},
-  };
-  for (const auto& match : drops) {
-    if (absl::Status added = rules_.AddDrop(match); !added.ok()) {
-      (void)rules_.RemoveAll();
-      return added;
-    }
-  }
-  return absl::OkStatus();
+  last_cut_ = shape_(member);
+  last_fault_ = DescribeCut(last_cut_, cluster_->size());
+  return cluster_->network().Cut(last_cut_);
+}
+
+absl::Status PartitionNemesis::Heal() {
+  last_cut_.clear();
+  return cluster_->network().HealAll();
 }
 
 }  // namespace raftkv::jepsen

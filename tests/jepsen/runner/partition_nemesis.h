@@ -1,12 +1,16 @@
-// Cuts one member off from its peers, both ways, while clients can still reach it:
-//  - nothing reaches the member's peer port (drop --dport and --sport of that port);
-//  - the member's own outgoing peer connections are dropped (owner gid match, see
-//    JepsenCluster) so it cannot talk to the other peer ports either.
-// Client ports are untouched, so clients keep talking to the minority side.
+// Cuts links between members (see HostNetwork) in a shape chosen at each injection:
+// "partition" isolates the target member, "partition-leader" isolates whoever leads at
+// that moment, "partition-halves" / "partition-ring" / "partition-bridge" (see
+// nemesis_partitions.h). Clients keep reaching every member, so they keep talking to the
+// minority side. Heal restores every link.
 #ifndef RAFTKV_TESTS_JEPSEN_RUNNER_PARTITION_NEMESIS_H_
 #define RAFTKV_TESTS_JEPSEN_RUNNER_PARTITION_NEMESIS_H_
 
-#include "tests/jepsen/runner/iptables_rules.h"
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "tests/jepsen/runner/host_network.h"
 #include "tests/jepsen/runner/jepsen_cluster.h"
 #include "tests/jepsen/runner/nemesis.h"
 
@@ -14,14 +18,27 @@ namespace raftkv::jepsen {
 
 class PartitionNemesis : public Nemesis {
  public:
-  explicit PartitionNemesis(JepsenCluster* cluster) : cluster_(cluster) {}
-  std::string Name() const override { return "partition"; }
+  // The links to cut for a fault aimed at `target`.
+  using Shape = std::function<std::vector<Link>(int target)>;
+
+  // "partition": isolates the target member.
+  explicit PartitionNemesis(JepsenCluster* cluster);
+  PartitionNemesis(std::string name, JepsenCluster* cluster, Shape shape)
+      : name_(std::move(name)), cluster_(cluster), shape_(std::move(shape)) {}
+  ~PartitionNemesis() override { (void)Heal(); }
+
+  std::string Name() const override { return name_; }
   absl::Status Inject(int member) override;
-  absl::Status Heal() override { return rules_.RemoveAll(); }
+  absl::Status Heal() override;
+  std::string LastFault() const override { return last_fault_; }
+  const std::vector<Link>& last_cut() const { return last_cut_; }
 
  private:
+  std::string name_;
   JepsenCluster* cluster_;
-  IptablesRules rules_;
+  Shape shape_;
+  std::vector<Link> last_cut_;
+  std::string last_fault_;
 };
 
 }  // namespace raftkv::jepsen
