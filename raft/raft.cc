@@ -493,10 +493,7 @@ void Raft::HandleAppendEntries(Message& m) {
     Send(std::move(resp));
     return;
   }
-  std::vector<Entry> entries;
-  entries.reserve(m.entries_size());
-  for (Entry& e : *m.mutable_entries()) entries.push_back(std::move(e));
-  if (auto last_new = log_.MaybeAppend(m.index(), m.log_term(), m.commit(), std::move(entries))) {
+  if (auto last_new = log_.MaybeAppend(m.index(), m.log_term(), m.commit(), m.mutable_entries())) {
     resp.set_index(*last_new);
     Send(std::move(resp));
     return;
@@ -697,22 +694,23 @@ bool Raft::MaybeSendAppend(uint64_t to, bool send_if_empty) {
   }
   Message m = MakeMessage(raftpb::MSG_APP, to);
   auto term = log_.Term(pr->next - 1);
-  auto ents = log_.Entries(pr->next, max_msg_size_);
-  if (ents.ok() && ents->empty() && !send_if_empty) return false;
-  if (!term.ok() || !ents.ok()) return SendSnapshot(to, pr, &m);
+  const absl::Status copied = log_.CopyEntriesTo(pr->next, max_msg_size_, m.mutable_entries());
+  if (copied.ok() && m.entries_size() == 0 && !send_if_empty) return false;
+  if (!term.ok() || !copied.ok()) {
+    m.clear_entries();
+    return SendSnapshot(to, pr, &m);
+  }
   m.set_index(pr->next - 1);
   m.set_log_term(*term);
   m.set_commit(log_.committed());
-  if (!ents->empty()) {
-    const uint64_t last = ents->back().index();
+  if (m.entries_size() > 0) {
+    const uint64_t last = m.entries(m.entries_size() - 1).index();
     if (pr->state == ProgressState::kReplicate) {
       pr->OptimisticUpdate(last);
       pr->inflights.Add(last);
     } else {
       pr->probe_sent = true;
     }
-    m.mutable_entries()->Reserve(static_cast<int>(ents->size()));
-    for (Entry& e : *ents) *m.add_entries() = std::move(e);
   }
   Send(std::move(m));
   return true;

@@ -6,6 +6,38 @@
 
 namespace raftkv::raft {
 
+namespace {
+
+// Slice destinations: a vector (committed entries) or the entries of a message.
+struct VectorSink {
+  std::vector<Entry>* out;
+  void Take(std::vector<Entry>&& entries) {
+    if (out->empty()) {
+      *out = std::move(entries);
+      return;
+    }
+    out->insert(out->end(), std::make_move_iterator(entries.begin()),
+                std::make_move_iterator(entries.end()));
+  }
+  void Copy(std::vector<Entry>::const_iterator begin, std::vector<Entry>::const_iterator end) {
+    out->insert(out->end(), begin, end);
+  }
+};
+
+struct MessageSink {
+  google::protobuf::RepeatedPtrField<Entry>* out;
+  void Take(std::vector<Entry>&& entries) {
+    out->Reserve(out->size() + static_cast<int>(entries.size()));
+    for (Entry& e : entries) *out->Add() = std::move(e);
+  }
+  void Copy(std::vector<Entry>::const_iterator begin, std::vector<Entry>::const_iterator end) {
+    out->Reserve(out->size() + static_cast<int>(end - begin));
+    for (auto it = begin; it != end; ++it) *out->Add() = *it;
+  }
+};
+
+}  // namespace
+
 RaftLog::RaftLog(Storage* storage, uint64_t max_next_entries_size)
     : storage_(storage), max_next_entries_size_(max_next_entries_size) {
   const uint64_t first = storage->FirstIndex();
@@ -80,6 +112,23 @@ std::optional<uint64_t> RaftLog::MaybeAppend(uint64_t index, uint64_t log_term, 
   return last_new;
 }
 
+std::optional<uint64_t> RaftLog::MaybeAppend(uint64_t index, uint64_t log_term, uint64_t committed,
+                                             google::protobuf::RepeatedPtrField<Entry>* entries) {
+  if (!MatchTerm(index, log_term)) return std::nullopt;
+  const uint64_t last_new = index + entries->size();
+  for (int k = 0; k < entries->size(); ++k) {
+    const Entry& e = entries->Get(k);
+    if (MatchTerm(e.index(), e.term())) continue;
+    RAFT_CHECK(e.index() > committed_,
+               absl::StrCat("entry ", e.index(), " conflicts with committed entry ", committed_));
+    unstable_.TruncateAndAppend(entries, k);
+    break;
+  }
+  // Only what the leader proved we share with it may be committed.
+  CommitTo(std::min(committed, last_new));
+  return last_new;
+}
+
 uint64_t RaftLog::Append(std::vector<Entry> entries) {
   if (entries.empty()) return LastIndex();
   RAFT_CHECK(entries[0].index() > committed_,
@@ -135,6 +184,15 @@ absl::StatusOr<std::vector<Entry>> RaftLog::Entries(uint64_t i, uint64_t max_byt
   return Slice(i, end, max_bytes);
 }
 
+absl::Status RaftLog::CopyEntriesTo(uint64_t i, uint64_t max_bytes,
+                                    google::protobuf::RepeatedPtrField<Entry>* out) const {
+  const uint64_t end = ReadableEnd();
+  if (i >= end) return absl::OkStatus();
+  if (auto st = CheckOutOfBounds(i, end); !st.ok()) return st;
+  MessageSink sink{out};
+  return SliceInto(i, end, max_bytes, &sink);
+}
+
 absl::Status RaftLog::CheckOutOfBounds(uint64_t lo, uint64_t hi) const {
   RAFT_CHECK(lo <= hi, absl::StrCat("invalid slice ", lo, " > ", hi));
   if (lo < FirstIndex()) return CompactedError();
@@ -147,9 +205,17 @@ absl::StatusOr<std::vector<Entry>> RaftLog::Slice(uint64_t lo, uint64_t hi,
                                                   uint64_t max_bytes) const {
   if (auto st = CheckOutOfBounds(lo, hi); !st.ok()) return st;
   std::vector<Entry> out;
-  if (lo == hi) return out;
+  VectorSink sink{&out};
+  if (auto st = SliceInto(lo, hi, max_bytes, &sink); !st.ok()) return st;
+  return out;
+}
+
+template <typename Sink>
+absl::Status RaftLog::SliceInto(uint64_t lo, uint64_t hi, uint64_t max_bytes, Sink* out) const {
+  if (lo == hi) return absl::OkStatus();
   const uint64_t offset = unstable_.offset();
   uint64_t used = 0;
+  size_t taken = 0;
   if (lo < offset) {
     auto stored = storage_->Entries(lo, std::min(hi, offset), max_bytes);
     if (!stored.ok()) {
@@ -157,11 +223,12 @@ absl::StatusOr<std::vector<Entry>> RaftLog::Slice(uint64_t lo, uint64_t hi,
       RaftPanic(absl::StrCat("storage entries [", lo, ",", std::min(hi, offset),
                              "): ", stored.status().ToString()));
     }
-    out = std::move(*stored);
-    LimitSize(&out, max_bytes);
+    LimitSize(&*stored, max_bytes);
+    taken = stored->size();
+    for (const Entry& e : *stored) used += EntrySize(e);
+    out->Take(std::move(*stored));
     // Storage stopped early because of the byte cap: do not add unstable entries.
-    if (out.size() < std::min(hi, offset) - lo) return out;
-    for (const Entry& e : out) used += EntrySize(e);
+    if (taken < std::min(hi, offset) - lo) return absl::OkStatus();
   }
   if (hi > offset) {
     // Decide how many entries fit before copying any: copying the whole unstable tail
@@ -174,13 +241,12 @@ absl::StatusOr<std::vector<Entry>> RaftLog::Slice(uint64_t lo, uint64_t hi,
     uint64_t end = from;
     for (; end < hi; ++end) {
       used += EntrySize(tail[end - held]);
-      const bool first_overall = out.empty() && end == from;
+      const bool first_overall = taken == 0 && end == from;
       if (used > max_bytes && !first_overall) break;
     }
-    out.reserve(out.size() + (end - from));
-    unstable_.Slice(from, end, &out);
+    out->Copy(tail.begin() + (from - held), tail.begin() + (end - held));
   }
-  return out;
+  return absl::OkStatus();
 }
 
 bool RaftLog::MaybeCommit(uint64_t max_index, uint64_t term) {

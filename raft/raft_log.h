@@ -36,6 +36,9 @@ class RaftLog {
                                       const std::vector<Entry>& entries);
   std::optional<uint64_t> MaybeAppend(uint64_t index, uint64_t log_term, uint64_t committed,
                                       std::vector<Entry>&& entries);
+  // Same, moving the entries out of an AppendEntries message.
+  std::optional<uint64_t> MaybeAppend(uint64_t index, uint64_t log_term, uint64_t committed,
+                                      google::protobuf::RepeatedPtrField<Entry>* entries);
   // Appends at the end (or truncates then appends); returns the new last index.
   uint64_t Append(std::vector<Entry> entries);
   // Index of the first entry in `entries` that is missing from or conflicts with our log; 0 if
@@ -62,6 +65,9 @@ class RaftLog {
 
   // Entries from i on, at most max_bytes (at least one), stopping before in-flight entries.
   absl::StatusOr<std::vector<Entry>> Entries(uint64_t i, uint64_t max_bytes) const;
+  // Same as Entries, appended to the entries of a message (no intermediate copy).
+  absl::Status CopyEntriesTo(uint64_t i, uint64_t max_bytes,
+                             google::protobuf::RepeatedPtrField<Entry>* out) const;
   // Entries in [lo, hi), at most max_bytes (at least one). None may be in flight.
   absl::StatusOr<std::vector<Entry>> Slice(uint64_t lo, uint64_t hi, uint64_t max_bytes) const;
 
@@ -79,6 +85,9 @@ class RaftLog {
 
  private:
   absl::Status CheckOutOfBounds(uint64_t lo, uint64_t hi) const;
+  // Slice into a VectorSink or MessageSink (raft_log.cc); bounds already checked.
+  template <typename Sink>
+  absl::Status SliceInto(uint64_t lo, uint64_t hi, uint64_t max_bytes, Sink* out) const;
   // One past the last entry whose data can be read (the first in-flight entry, if any).
   uint64_t ReadableEnd() const;
 

@@ -1,5 +1,7 @@
 #include "raft/unstable.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 
 namespace raftkv::raft {
@@ -54,9 +56,7 @@ void Unstable::Restore(const raftpb::Snapshot& snapshot) {
   snapshot_ = snapshot;
 }
 
-void Unstable::TruncateAndAppend(std::vector<Entry> entries) {
-  if (entries.empty()) return;
-  const uint64_t after = entries[0].index();
+void Unstable::TruncateFrom(uint64_t after) {
   const uint64_t held = held_offset();
   if (after == held + entries_.size()) {
     // The common case: a plain append at the end.
@@ -73,12 +73,32 @@ void Unstable::TruncateAndAppend(std::vector<Entry> entries) {
   } else {
     entries_.resize(after - held);
   }
+}
+
+void Unstable::ReserveMore(size_t n) {
+  // Geometric growth even when called batch by batch (an exact reserve would reallocate
+  // on every batch).
+  if (entries_.capacity() < entries_.size() + n) {
+    entries_.reserve(std::max(entries_.size() + n, 2 * entries_.capacity()));
+  }
+}
+
+void Unstable::TruncateAndAppend(std::vector<Entry> entries) {
+  if (entries.empty()) return;
+  TruncateFrom(entries[0].index());
   if (entries_.empty() && entries_.capacity() < entries.size()) {
     entries_ = std::move(entries);
     return;
   }
-  entries_.insert(entries_.end(), std::make_move_iterator(entries.begin()),
-                  std::make_move_iterator(entries.end()));
+  ReserveMore(entries.size());
+  for (Entry& e : entries) entries_.push_back(std::move(e));
+}
+
+void Unstable::TruncateAndAppend(google::protobuf::RepeatedPtrField<Entry>* entries, int from) {
+  if (from >= entries->size()) return;
+  TruncateFrom(entries->Get(from).index());
+  ReserveMore(entries->size() - from);
+  for (int i = from; i < entries->size(); ++i) entries_.push_back(std::move(*entries->Mutable(i)));
 }
 
 void Unstable::Slice(uint64_t lo, uint64_t hi, std::vector<Entry>* out) const {

@@ -29,6 +29,8 @@ class Unstable {
   void Restore(const raftpb::Snapshot& snapshot);
   // Appends, replacing whatever conflicts (entries at or after entries[0].index()).
   void TruncateAndAppend(std::vector<Entry> entries);
+  // Same, moving (*entries)[from...] out of a message.
+  void TruncateAndAppend(google::protobuf::RepeatedPtrField<Entry>* entries, int from);
   // Entries in [lo, hi); the caller guarantees the range is held in full here
   // (lo >= held_offset()).
   void Slice(uint64_t lo, uint64_t hi, std::vector<Entry>* out) const;
@@ -46,6 +48,10 @@ class Unstable {
   void set_offset(uint64_t offset) { offset_ = offset; }
 
  private:
+  // Drops what would conflict with an append starting at index `after`.
+  void TruncateFrom(uint64_t after);
+  void ReserveMore(size_t n);
+
   std::optional<raftpb::Snapshot> snapshot_;
   // Terms of the entries in [offset_, held_offset()), being persisted by the application.
   std::vector<uint64_t> handed_terms_;
