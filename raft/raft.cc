@@ -199,7 +199,8 @@ void Raft::BecomeLeader() {
   if (Progress* self = prs_.Get(id_)) self->BecomeReplicate();
   // Committing this entry commits everything before it (§5.4.2); until then neither
   // reads (§6.4) nor membership changes are safe.
-  AppendEntries({Entry()});
+  Entry empty;
+  AppendEntries(absl::MakeSpan(&empty, 1));
   pending_conf_index_ = log_.LastIndex();
   pending_bcast_ = true;
   Log("became leader");
@@ -573,7 +574,7 @@ absl::Status Raft::StepLeader(Message& m) {
       std::vector<Entry> entries;
       entries.reserve(m.entries_size());
       for (Entry& e : *m.mutable_entries()) entries.push_back(std::move(e));
-      return HandleLeaderPropose(std::move(entries));
+      return HandleLeaderPropose(absl::MakeSpan(entries));
     }
     case raftpb::MSG_READ_INDEX:
       HandleLeaderReadIndex(m);
@@ -611,8 +612,10 @@ absl::Status Raft::StepLeader(Message& m) {
   return absl::OkStatus();
 }
 
-absl::Status Raft::Propose(std::vector<Entry> entries) {
-  if (state_ == StateRole::kLeader) return HandleLeaderPropose(std::move(entries));
+absl::Status Raft::Propose(std::vector<Entry> entries) { return Propose(absl::MakeSpan(entries)); }
+
+absl::Status Raft::Propose(absl::Span<Entry> entries) {
+  if (state_ == StateRole::kLeader) return HandleLeaderPropose(entries);
   Message m = MakeMessage(raftpb::MSG_PROP, kNone);
   m.set_from(id_);
   m.mutable_entries()->Reserve(static_cast<int>(entries.size()));
@@ -620,7 +623,7 @@ absl::Status Raft::Propose(std::vector<Entry> entries) {
   return Step(std::move(m));
 }
 
-absl::Status Raft::HandleLeaderPropose(std::vector<Entry> entries) {
+absl::Status Raft::HandleLeaderPropose(absl::Span<Entry> entries) {
   if (entries.empty()) return absl::InvalidArgumentError("raft: empty proposal");
   if (prs_.Get(id_) == nullptr) return ProposalDroppedError();  // we were removed
   if (lead_transferee_ != kNone) return ProposalDroppedError();
@@ -631,18 +634,18 @@ absl::Status Raft::HandleLeaderPropose(std::vector<Entry> entries) {
       pending_conf_index_ = log_.LastIndex() + i + 1;
     }
   }
-  AppendEntries(std::move(entries));
+  AppendEntries(entries);
   pending_bcast_ = true;
   return absl::OkStatus();
 }
 
-void Raft::AppendEntries(std::vector<Entry> entries) {
+void Raft::AppendEntries(absl::Span<Entry> entries) {
   uint64_t index = log_.LastIndex();
   for (Entry& e : entries) {
     e.set_term(term_);
     e.set_index(++index);
   }
-  log_.Append(std::move(entries));
+  log_.Append(entries);
   // The leader counts itself once the entries are handed to the application, which
   // persists them in parallel with sending (thesis §10.2.1).
   if (Progress* self = prs_.Get(id_)) self->MaybeUpdate(log_.LastIndex());

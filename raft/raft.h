@@ -12,6 +12,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/types/span.h"
 #include "raft/config.h"
 #include "raft/raft_log.h"
 #include "raft/read_only.h"
@@ -41,6 +42,8 @@ class Raft {
   // Proposes entries (type and data set; term and index are assigned here). Same as
   // stepping a MsgProp, but a leader appends them without building a message.
   absl::Status Propose(std::vector<Entry> entries);
+  // Same, moving the entries out of `entries` (no vector needed for a single entry).
+  absl::Status Propose(absl::Span<Entry> entries);
   void Tick();
 
   // Bootstrap of a brand-new cluster member: the initial configuration becomes
@@ -107,7 +110,7 @@ class Raft {
   void TickHeartbeat();
 
   // Leader replication.
-  void AppendEntries(std::vector<Entry> entries);
+  void AppendEntries(absl::Span<Entry> entries);
   bool MaybeCommit();
   void OnCommitAdvanced();
   void SendAppend(uint64_t to) { MaybeSendAppend(to, true); }
@@ -124,7 +127,7 @@ class Raft {
   void HandleLeaderReadIndex(const Message& m);
   void ReleaseReadIndex(const Message& request, uint64_t index);
   bool CommittedEntryInCurrentTerm() const;
-  absl::Status HandleLeaderPropose(std::vector<Entry> entries);
+  absl::Status HandleLeaderPropose(absl::Span<Entry> entries);
   void StepDownAfterSelfRemoval();
 
   // Follower side.

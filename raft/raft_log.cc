@@ -137,6 +137,14 @@ uint64_t RaftLog::Append(std::vector<Entry> entries) {
   return LastIndex();
 }
 
+uint64_t RaftLog::Append(absl::Span<Entry> entries) {
+  if (entries.empty()) return LastIndex();
+  RAFT_CHECK(entries[0].index() > committed_,
+             absl::StrCat("append at ", entries[0].index(), " below commit ", committed_));
+  unstable_.TruncateAndAppend(entries);
+  return LastIndex();
+}
+
 uint64_t RaftLog::FindConflict(const std::vector<Entry>& entries) const {
   for (const Entry& e : entries) {
     if (!MatchTerm(e.index(), e.term())) return e.index();

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/types/span.h"
 #include "raft/storage.h"
 #include "raft/unstable.h"
 #include "raft/util.h"
@@ -41,6 +42,8 @@ class RaftLog {
                                       google::protobuf::RepeatedPtrField<Entry>* entries);
   // Appends at the end (or truncates then appends); returns the new last index.
   uint64_t Append(std::vector<Entry> entries);
+  // Same, moving the entries out of `entries`.
+  uint64_t Append(absl::Span<Entry> entries);
   // Index of the first entry in `entries` that is missing from or conflicts with our log; 0 if
   // none.
   uint64_t FindConflict(const std::vector<Entry>& entries) const;

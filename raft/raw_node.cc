@@ -34,15 +34,15 @@ void RawNode::Tick() { raft_->Tick(); }
 absl::Status RawNode::Campaign() { return raft_->Step(LocalMessage(raftpb::MSG_HUP, kNone)); }
 
 absl::Status RawNode::Propose(std::string data) {
-  std::vector<Entry> entries(1);
-  entries[0].set_data(std::move(data));
-  return raft_->Propose(std::move(entries));
+  Entry entry;
+  entry.set_data(std::move(data));
+  return raft_->Propose(absl::MakeSpan(&entry, 1));
 }
 
 absl::Status RawNode::ProposeBatch(std::vector<std::string> data) {
   std::vector<Entry> entries(data.size());
   for (size_t i = 0; i < data.size(); ++i) entries[i].set_data(std::move(data[i]));
-  return raft_->Propose(std::move(entries));
+  return raft_->Propose(absl::MakeSpan(entries));
 }
 
 absl::Status RawNode::ProposeConfChange(const ConfChange& cc) {

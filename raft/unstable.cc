@@ -94,6 +94,13 @@ void Unstable::TruncateAndAppend(std::vector<Entry> entries) {
   for (Entry& e : entries) entries_.push_back(std::move(e));
 }
 
+void Unstable::TruncateAndAppend(absl::Span<Entry> entries) {
+  if (entries.empty()) return;
+  TruncateFrom(entries[0].index());
+  ReserveMore(entries.size());
+  for (Entry& e : entries) entries_.push_back(std::move(e));
+}
+
 void Unstable::TruncateAndAppend(google::protobuf::RepeatedPtrField<Entry>* entries, int from) {
   if (from >= entries->size()) return;
   TruncateFrom(entries->Get(from).index());

@@ -11,6 +11,7 @@
 #include <optional>
 #include <vector>
 
+#include "absl/types/span.h"
 #include "raft/util.h"
 
 namespace raftkv::raft {
@@ -29,6 +30,8 @@ class Unstable {
   void Restore(const raftpb::Snapshot& snapshot);
   // Appends, replacing whatever conflicts (entries at or after entries[0].index()).
   void TruncateAndAppend(std::vector<Entry> entries);
+  // Same, moving the entries out of `entries`.
+  void TruncateAndAppend(absl::Span<Entry> entries);
   // Same, moving (*entries)[from...] out of a message.
   void TruncateAndAppend(google::protobuf::RepeatedPtrField<Entry>* entries, int from);
   // Entries in [lo, hi); the caller guarantees the range is held in full here
