@@ -56,7 +56,11 @@ uint64_t ProgressTracker::Committed() const {
     matches = heap_matches.data();
   }
   size_t n = 0;
-  for (uint64_t id : voters_) matches[n++] = progress_.at(id).match;
+  // Walk the progress map once instead of looking every voter up in it.
+  for (const auto& [id, pr] : progress_) {
+    if (!pr.is_learner) matches[n++] = pr.match;
+  }
+  RAFT_CHECK(n == voters_.size(), "voter progress out of sync with the voter set");
   return MajorityCommittedIndex(matches, n);
 }
 

@@ -117,6 +117,8 @@ void Unstable::Slice(uint64_t lo, uint64_t hi, std::vector<Entry>* out) const {
 }
 
 std::vector<Entry> Unstable::TakeEntries() {
+  // Keep the capacity when there is nothing to take (a Ready without new entries).
+  if (entries_.empty()) return {};
   for (const Entry& e : entries_) handed_terms_.push_back(e.term());
   std::vector<Entry> taken = std::move(entries_);
   entries_.clear();
