@@ -30,7 +30,9 @@ std::shared_ptr<grpc::Channel> MakeChannel(const std::string& endpoint) {
   grpc::ChannelArguments args;
   // Members come back within seconds after a kill: reconnect quickly.
   args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 100);
-  args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 100);
+  // This argument is also the connect timeout (TCP + the server's first SETTINGS frame):
+  // at 100 ms a loaded etcd often answers too late and the channel never connects.
+  args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 2000);
   args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 500);
   return grpc::CreateCustomChannel(endpoint, grpc::InsecureChannelCredentials(), args);
 }
@@ -62,7 +64,14 @@ absl::StatusOr<std::unique_ptr<JepsenCluster>> JepsenCluster::Start(
     if (absl::Status launched = cluster->Launch(i); !launched.ok()) return launched;
   }
   if (cluster->WaitForLeader(std::chrono::seconds(30)) < 0) {
-    return absl::DeadlineExceededError("members did not agree on a leader within 30s");
+    std::string logs;
+    for (int i = 0; i < options.size; ++i) {
+      const std::string log = cluster->Log(i);
+      absl::StrAppend(&logs, "\n---- m", i, " (", cluster->hosts_->Mode(), " ", cluster->Address(i),
+                      ") ----\n", log.size() > 1500 ? log.substr(log.size() - 1500) : log);
+    }
+    return absl::DeadlineExceededError(
+        absl::StrCat("members did not agree on a leader within 30s", logs));
   }
   return cluster;
 }
