@@ -63,7 +63,7 @@ ApplyResult KvCore::Propose(internalpb::InternalRequest request) {
   const Clock::time_point deadline = Clock::now() + options_.request_timeout;
   std::future<ApplyResult> future = waiter_.Register(id);
   const http::ServerMetrics& metrics = http::ServerMetrics::Get();  // [maintenance]
-  if (absl::Status s = log_->Append(std::move(command)); !s.ok()) {
+  if (absl::Status s = Submit(id, std::move(command)); !s.ok()) {
     waiter_.Cancel(id);
     metrics.proposals_failed_total->Inc();
     return s;
@@ -74,6 +74,16 @@ ApplyResult KvCore::Propose(internalpb::InternalRequest request) {
   // Only proposals that never applied count as failed (not e.g. a compacted-revision error).
   if (absl::IsUnavailable(result.status())) metrics.proposals_failed_total->Inc();
   return result;
+}
+
+absl::Status KvCore::Submit(uint64_t id, std::string command) {
+  if (!options_.append_async) return log_->Append(std::move(command));
+  // A refusal completes the waiter with the log's error, which the proposer
+  // returns just as it would a synchronous Append's.
+  options_.append_async(std::move(command), [this, id](const absl::Status& verdict) {
+    if (!verdict.ok()) waiter_.Complete(id, verdict);
+  });
+  return absl::OkStatus();
 }
 
 absl::Status KvCore::ProposeCommand(internalpb::InternalRequest request) {

@@ -11,7 +11,9 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <mutex>
+#include <string>
 
 #include "absl/status/statusor.h"
 #include "proto/internal.pb.h"
@@ -33,6 +35,12 @@ class KvCore {
     uint64_t max_request_bytes = 1572864;
     // How long a caller waits for its proposal to apply (etcd: 5s + 2 election timeouts).
     std::chrono::milliseconds request_timeout{7000};
+    // Optional: proposes a command without waiting for the log's verdict, which
+    // arrives through the callback (OK: accepted; else etcd's error). Saves each
+    // proposer one hand-off to the log's thread and back; unset: log->Append.
+    std::function<void(std::string command,
+                       std::function<void(const absl::Status& verdict)> on_proposed)>
+        append_async;
   };
 
   // `store` and `log` must outlive the core. The log's committed entries must start
@@ -81,6 +89,8 @@ class KvCore {
   using Clock = std::chrono::steady_clock;
 
   ApplyResult Propose(internalpb::InternalRequest request);
+  // Hands `command` (request `id`) to the log; an error if it was refused at once.
+  absl::Status Submit(uint64_t id, std::string command);
   absl::Status WaitApplied(uint64_t index, Clock::time_point deadline);
   void OnCommitted(uint64_t index, const std::string& command);
 

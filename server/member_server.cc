@@ -66,6 +66,9 @@ absl::Status MemberServer::Init() {
   core_options.cluster_id = membership_->cluster_id();
   core_options.max_request_bytes = config_.max_request_bytes;
   core_options.request_timeout = std::chrono::milliseconds(5000 + 2 * config_.election_timeout_ms);
+  core_options.append_async = [raft = raft_.get()](std::string command, auto on_proposed) {
+    raft->AppendAsync(std::move(command), std::move(on_proposed));
+  };
   core_ = std::make_unique<KvCore>(core_options, store_.get(), raft_.get(),
                                    membership_applier_.get(), lease_applier_.get());
   lease_backend_ = std::make_unique<MemberLeaseBackend>(core_.get(), raft_.get(), lessor_.get(),

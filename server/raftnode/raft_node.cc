@@ -79,8 +79,8 @@ absl::StatusOr<std::unique_ptr<RaftNode>> RaftNode::Open(
   for (const auto& [id, urls] : peers) {
     if (absl::Status s = node->transport_->AddPeer(id, urls); !s.ok()) return s;
   }
-  absl::Status status = wal ? node->Recover(std::move(wal), std::move(*contents))
-                            : node->Bootstrap();
+  absl::Status status =
+      wal ? node->Recover(std::move(wal), std::move(*contents)) : node->Bootstrap();
   if (!status.ok()) return status;
   return node;
 }
@@ -198,28 +198,49 @@ T RaftNode::RunOnLoop(std::function<T()> task) {
 }
 
 absl::Status RaftNode::Append(std::string command) {
-  if (removed_) return RemovedError();
-  return RunOnLoop<absl::Status>([this, command = std::move(command)]() mutable {
-    return TranslateProposeError(raw_node_->Propose(std::move(command)));
-  });
+  auto verdict = std::make_shared<std::promise<absl::Status>>();
+  std::future<absl::Status> future = verdict->get_future();
+  AppendAsync(std::move(command),
+              [verdict](const absl::Status& status) { verdict->set_value(status); });
+  return future.get();
+}
+
+void RaftNode::AppendAsync(std::string command, ProposalCallback on_proposed) {
+  if (removed_) return on_proposed(RemovedError());
+  bool queued = false;
+  bool wake = false;
+  {
+    std::lock_guard<std::mutex> lock(loop_mu_);
+    if (!stopping_) {
+      // The loop only needs a wake-up for the first proposal it has not seen yet.
+      wake = pending_proposals_.empty();
+      pending_proposals_.push_back({std::move(command), std::move(on_proposed)});
+      queued = true;
+    }
+  }
+  if (!queued) return on_proposed(Stopped());
+  if (wake) loop_cv_.notify_one();
 }
 
 absl::StatusOr<uint64_t> RaftNode::ReadIndex() {
   if (removed_) return RemovedError();
-  using Result = absl::StatusOr<uint64_t>;
-  auto future = RunOnLoop<absl::StatusOr<std::shared_future<Result>>>(
-      [this]() -> absl::StatusOr<std::shared_future<Result>> {
-        if (GetStatusLocked().leader_id == 0) return NoLeader();
-        std::string ctx = absl::StrCat(options_.member_id, "/", next_read_id_++);
-        std::shared_future<Result> f = pending_reads_[ctx].get_future().share();
-        raw_node_->ReadIndex(ctx);
-        return f;
-      });
-  if (!future.ok()) return future.status();
-  if (future->wait_for(options_.read_index_timeout) != std::future_status::ready) {
+  std::shared_future<ReadResult> future;
+  bool wake = false;
+  {
+    std::lock_guard<std::mutex> lock(loop_mu_);
+    if (stopping_) return Stopped();
+    if (!next_read_) {
+      next_read_.emplace();
+      next_read_future_ = next_read_->get_future().share();
+      wake = true;
+    }
+    future = next_read_future_;
+  }
+  if (wake) loop_cv_.notify_one();
+  if (future.wait_for(options_.read_index_timeout) != std::future_status::ready) {
     return Timeout();
   }
-  return future->get();
+  return future.get();
 }
 
 ReplicationLog::Status RaftNode::GetStatus() const {
@@ -306,15 +327,14 @@ void RaftNode::OnSnapshotStatus(uint64_t peer, bool ok) {
 
 void RaftNode::RaftLoop() {
   auto next_tick = SteadyClock::now() + options_.tick;
-  while (true) {
-    std::deque<LoopTask> tasks;
-    {
-      std::unique_lock<std::mutex> lock(loop_mu_);
-      loop_cv_.wait_until(lock, next_tick, [&] { return stopping_ || !loop_tasks_.empty(); });
-      if (stopping_) break;
-      tasks.swap(loop_tasks_);
-    }
-    for (LoopTask& task : tasks) task();
+  LoopWork work;
+  while (TakeLoopWork(next_tick, &work)) {
+    for (LoopTask& task : work.tasks) task();
+    work.tasks.clear();
+    ProposePending(std::move(work.proposals));
+    work.proposals.clear();
+    if (work.read) RequestReadIndex(std::move(*work.read));
+    work.read.reset();
     if (SteadyClock::now() >= next_tick) {
       raw_node_->Tick();
       next_tick += options_.tick;
@@ -324,9 +344,53 @@ void RaftNode::RaftLoop() {
     while (raw_node_->HasReady()) ProcessReady();
     PublishStatus();
   }
-  // Whoever still waits for a read index learns that the server is stopping.
+  // Whoever still waits for a proposal or a read index learns that the server is stopping.
+  FailQueuedWork(Stopped());
   for (auto& [ctx, promise] : pending_reads_) promise.set_value(Stopped());
   pending_reads_.clear();
+}
+
+bool RaftNode::TakeLoopWork(SteadyTimePoint next_tick, LoopWork* work) {
+  std::unique_lock<std::mutex> lock(loop_mu_);
+  loop_cv_.wait_until(lock, next_tick, [&] {
+    return stopping_ || !loop_tasks_.empty() || !pending_proposals_.empty() || next_read_;
+  });
+  if (stopping_) return false;
+  work->tasks.swap(loop_tasks_);
+  work->proposals.swap(pending_proposals_);
+  work->read.swap(next_read_);
+  return true;
+}
+
+// Everything queued since the last iteration becomes one raft proposal: one append
+// to the log and one round of AppendEntries for the whole batch.
+void RaftNode::ProposePending(std::vector<PendingProposal> proposals) {
+  if (proposals.empty()) return;
+  std::vector<std::string> commands;
+  commands.reserve(proposals.size());
+  for (PendingProposal& p : proposals) commands.push_back(std::move(p.command));
+  const absl::Status verdict = TranslateProposeError(raw_node_->ProposeBatch(std::move(commands)));
+  for (PendingProposal& p : proposals) p.on_proposed(verdict);
+}
+
+// One ReadIndex request answers every read that joined `read` (see next_read_).
+void RaftNode::RequestReadIndex(std::promise<ReadResult> read) {
+  if (GetStatusLocked().leader_id == 0) return read.set_value(NoLeader());
+  std::string ctx = absl::StrCat(options_.member_id, "/", next_read_id_++);
+  pending_reads_.emplace(ctx, std::move(read));
+  raw_node_->ReadIndex(std::move(ctx));
+}
+
+void RaftNode::FailQueuedWork(const absl::Status& status) {
+  std::vector<PendingProposal> proposals;
+  std::optional<std::promise<ReadResult>> read;
+  {
+    std::lock_guard<std::mutex> lock(loop_mu_);
+    proposals.swap(pending_proposals_);
+    read.swap(next_read_);
+  }
+  for (PendingProposal& p : proposals) p.on_proposed(status);
+  if (read) read->set_value(status);
 }
 
 void RaftNode::ProcessReady() {
@@ -348,8 +412,10 @@ void RaftNode::ProcessReady() {
     }
     if (ready.soft_state->lead == 0) FailPendingReads(NoLeader());
   }
-  // A leader may send before its own fsync (thesis §10.2.1): the entries only
-  // count towards commit once its own MsgAppResp is processed after Advance.
+  // A leader may send before its own fsync (thesis §10.2.1). Raft counts the
+  // leader's own copy as soon as it appends, which is safe here: this loop
+  // persists the Ready before it steps any follower reply that could commit the
+  // entries. Followers send (acknowledge) only after persisting.
   if (is_leader_) SendMessages(std::move(ready.messages));
   PersistReady(ready);
   if (!is_leader_) SendMessages(std::move(ready.messages));
@@ -358,7 +424,7 @@ void RaftNode::ProcessReady() {
   raw_node_->Advance(ready);
 }
 
-void RaftNode::PersistReady(const raft::Ready& ready) {
+void RaftNode::PersistReady(raft::Ready& ready) {
   const bool has_snapshot = ready.snapshot.metadata().index() > 0;
   if (has_snapshot) {
     CheckFatal(wal_->SaveSnapshotMark(ready.snapshot.metadata()), "wal snapshot mark");
@@ -373,7 +439,10 @@ void RaftNode::PersistReady(const raft::Ready& ready) {
     CheckFatal(raft_storage_.ApplySnapshot(ready.snapshot), "apply snapshot to raft log");
   }
   if (ready.hard_state) raft_storage_.SetHardState(*ready.hard_state);
-  CheckFatal(raft_storage_.Append(ready.entries), "append to raft log");
+  // The WAL has them; the in-memory log takes the entries themselves (raft handed
+  // them over by move and knows them by term only until Advance).
+  CheckFatal(raft_storage_.Append(std::move(ready.entries)), "append to raft log");
+  ready.entries.clear();
 }
 
 // A member that cannot persist must not keep acknowledging: crash loudly instead.
@@ -411,7 +480,7 @@ void RaftNode::FailPendingReads(const absl::Status& status) {
   pending_reads_.clear();
 }
 
-void RaftNode::HandOffCommitted(const raft::Ready& ready) {
+void RaftNode::HandOffCommitted(raft::Ready& ready) {
   ApplyQueue::Batch batch;
   if (ready.snapshot.metadata().index() > 0) {
     batch.snapshot =
@@ -425,7 +494,7 @@ void RaftNode::HandOffCommitted(const raft::Ready& ready) {
     }
   }
   if (!batch.snapshot && ready.committed_entries.empty()) return;
-  batch.entries = ready.committed_entries;
+  batch.entries = std::move(ready.committed_entries);
   batch.conf_state = conf_state_;
   apply_queue_.Push(std::move(batch));
 }

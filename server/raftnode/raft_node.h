@@ -79,9 +79,17 @@ class RaftNode : public ReplicationLog, public transport::MessageHandler {
       const std::map<uint64_t, std::vector<std::string>>& peers);
   ~RaftNode() override;
 
+  // Called once raft accepted (OK) or refused (etcd's error) a proposal.
+  using ProposalCallback = std::function<void(const absl::Status& verdict)>;
+
   // ReplicationLog.
   absl::Status Start(CommittedEntryHandler handler) override;
   absl::Status Append(std::string command) override;
+  // Append without waiting for the raft loop: proposals queued while the loop is
+  // busy (e.g. in an fsync) are proposed together as one batch. `on_proposed` runs
+  // on the raft loop (or at once when the node is stopped or removed); it must
+  // not block.
+  void AppendAsync(std::string command, ProposalCallback on_proposed);
   absl::StatusOr<uint64_t> ReadIndex() override;
   Status GetStatus() const override;
   void Stop() override;
@@ -110,6 +118,19 @@ class RaftNode : public ReplicationLog, public transport::MessageHandler {
  private:
   // Work the raft loop executes with exclusive access to the RawNode.
   using LoopTask = std::function<void()>;
+  using ReadResult = absl::StatusOr<uint64_t>;
+  struct PendingProposal {
+    std::string command;
+    ProposalCallback on_proposed;
+  };
+  // What the raft loop picks up in one iteration.
+  struct LoopWork {
+    std::deque<LoopTask> tasks;
+    std::vector<PendingProposal> proposals;
+    std::optional<std::promise<ReadResult>> read;
+  };
+
+  using SteadyTimePoint = std::chrono::steady_clock::time_point;
 
   RaftNode(Options options, StateMachineHooks hooks);
   absl::Status Recover(std::unique_ptr<storage::Wal> wal, storage::WalContents contents);
@@ -125,10 +146,15 @@ class RaftNode : public ReplicationLog, public transport::MessageHandler {
   void Post(LoopTask task);
 
   void RaftLoop();
+  // Waits for work or the next tick; false once stopping.
+  bool TakeLoopWork(SteadyTimePoint next_tick, LoopWork* work);
+  void ProposePending(std::vector<PendingProposal> proposals);
+  void RequestReadIndex(std::promise<ReadResult> read);
+  void FailQueuedWork(const absl::Status& status);
   void ProcessReady();
-  void PersistReady(const raft::Ready& ready);
+  void PersistReady(raft::Ready& ready);
   void SendMessages(std::vector<raftpb::Message> messages);
-  void HandOffCommitted(const raft::Ready& ready);
+  void HandOffCommitted(raft::Ready& ready);
   void CompleteReadStates(const std::vector<raft::ReadState>& read_states);
   void FailPendingReads(const absl::Status& status);
   void PublishStatus();
@@ -159,11 +185,16 @@ class RaftNode : public ReplicationLog, public transport::MessageHandler {
   std::mutex loop_mu_;
   std::condition_variable loop_cv_;
   std::deque<LoopTask> loop_tasks_;
+  std::vector<PendingProposal> pending_proposals_;  // guarded by loop_mu_
+  // Linearizable reads arriving before the loop picks them up share one ReadIndex:
+  // its read point is taken after each of them started, which is all they need.
+  std::optional<std::promise<ReadResult>> next_read_;  // guarded by loop_mu_
+  std::shared_future<ReadResult> next_read_future_;    // guarded by loop_mu_
   bool stopping_ = false;
 
   // Linearizable reads waiting for their ReadIndex, keyed by request context.
-  std::map<std::string, std::promise<absl::StatusOr<uint64_t>>> pending_reads_;  // raft loop
-  uint64_t next_read_id_ = 1;                                                    // raft loop
+  std::map<std::string, std::promise<ReadResult>> pending_reads_;  // raft loop
+  uint64_t next_read_id_ = 1;                                      // raft loop
 
   // The membership (voters/learners) after the last entry handed to the apply queue.
   raftpb::ConfState conf_state_;  // raft loop
