@@ -1,21 +1,36 @@
-// The Jepsen-style runner. By default one mixed run (register + watch, kill / pause /
-// partition); --long runs the whole workload × nemesis matrix. Exit code 0 when every run
-// is linearizable, keeps its watch invariants and recovers; 1 otherwise; 2 on setup errors.
+// The Jepsen-style runner. By default one run of the chosen workloads under a random mix of
+// the chosen nemeses; --long runs the whole workload × nemesis matrix: one run per nemesis
+// (every workload side by side, each on its own keys, each with its own verdict) plus one
+// run mixing all nemeses, within a time budget. Exit code 0 when every run passes; 1
+// otherwise; 2 on setup errors.
+#include <chrono>
 #include <iostream>
 #include <string>
 #include <vector>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "tests/harness/etcdctl.h"
 #include "tests/harness/runfiles.h"
 #include "tests/jepsen/runner/jepsen_run.h"
+#include "tests/jepsen/runner/workload_factory.h"
 
 ABSL_FLAG(bool, long, false, "run the whole workload x nemesis matrix");
 ABSL_FLAG(int, time_limit, 60, "seconds of faults per run");
 ABSL_FLAG(std::string, target, "raftkv", "raftkv or etcd (Debian's /usr/bin/etcd)");
+ABSL_FLAG(std::string, workloads, "register,watch",
+          "workloads of the default run: register,watch,append,lock,registration or all");
 ABSL_FLAG(std::string, nemesis, "kill,pause,partition", "faults of the default run");
+// The one place that lists the nemeses of the --long matrix (names of nemesis_factory.h).
+ABSL_FLAG(std::string, long_nemeses,
+          "kill,pause,partition,partition-leader,partition-halves,partition-ring,"
+          "partition-bridge,member",
+          "nemeses of the --long matrix: one run each, plus one run mixing them all");
+ABSL_FLAG(int, long_budget_minutes, 30,
+          "--long stops starting runs that would not finish within this many minutes");
+ABSL_FLAG(int, members, 3, "cluster size");
 ABSL_FLAG(bool, unsafe_serializable_reads, false,
           "register reads are serializable (expected to be reported as a violation)");
 ABSL_FLAG(int, seed, 1, "random seed");
@@ -30,23 +45,20 @@ struct NamedRun {
   RunOptions options;
 };
 
-std::vector<NamedRun> Matrix(const RunOptions& base) {
+std::vector<std::string> SplitNames(const std::string& list) {
+  return absl::StrSplit(list, ',', absl::SkipEmpty());
+}
+
+std::vector<NamedRun> Matrix(const RunOptions& base, const std::vector<std::string>& nemeses) {
   std::vector<NamedRun> runs;
-  const std::vector<std::pair<std::string, FaultTarget>> targets = {
-      {"random", FaultTarget::kRandom}, {"leader", FaultTarget::kLeader}};
-  for (const std::string workload : {"register", "watch"}) {
-    for (const std::string nemesis : {"kill", "pause", "partition"}) {
-      for (const auto& [target_name, target] : targets) {
-        NamedRun run{workload + " x " + nemesis + "-" + target_name, base};
-        run.options.register_workload = workload == "register";
-        run.options.watch_workload = workload == "watch";
-        run.options.nemeses = {nemesis};
-        run.options.target = target;
-        runs.push_back(run);
-      }
-    }
+  const std::string workloads = absl::StrJoin(base.workloads, "+");
+  for (const std::string& nemesis : nemeses) {
+    NamedRun run{workloads + " x " + nemesis, base};
+    run.options.nemeses = {nemesis};
+    runs.push_back(run);
   }
-  NamedRun mixed{"register+watch x mixed", base};
+  NamedRun mixed{workloads + " x mixed(" + absl::StrJoin(nemeses, ",") + ")", base};
+  mixed.options.nemeses = nemeses;
   runs.push_back(mixed);
   return runs;
 }
@@ -60,25 +72,60 @@ int main(int argc, char** argv) {
   const std::string target = absl::GetFlag(FLAGS_target);
   base.binary =
       target == "etcd" ? raftkv::harness::kEtcdPath : raftkv::harness::RunfilePath("server/raftkv");
+  base.members = absl::GetFlag(FLAGS_members);
   base.time_limit = std::chrono::seconds(absl::GetFlag(FLAGS_time_limit));
   base.serializable_reads = absl::GetFlag(FLAGS_unsafe_serializable_reads);
   base.seed = static_cast<uint32_t>(absl::GetFlag(FLAGS_seed));
-  base.nemeses = absl::StrSplit(absl::GetFlag(FLAGS_nemesis), ',', absl::SkipEmpty());
+  base.nemeses = SplitNames(absl::GetFlag(FLAGS_nemesis));
+  const bool long_matrix = absl::GetFlag(FLAGS_long);
+  const std::string workloads = absl::GetFlag(FLAGS_workloads);
+  base.workloads = workloads == "all" || (long_matrix && workloads == "register,watch")
+                       ? raftkv::jepsen::AllWorkloadNames()
+                       : SplitNames(workloads);
 
-  std::vector<NamedRun> runs =
-      absl::GetFlag(FLAGS_long) ? Matrix(base) : std::vector<NamedRun>{{"default", base}};
-  int failures = 0;
+  std::vector<NamedRun> runs = long_matrix
+                                   ? Matrix(base, SplitNames(absl::GetFlag(FLAGS_long_nemeses)))
+                                   : std::vector<NamedRun>{{"default", base}};
+  const auto start = std::chrono::steady_clock::now();
+  const auto budget = std::chrono::minutes(absl::GetFlag(FLAGS_long_budget_minutes));
+  // A run takes its fault time plus start-up, recovery and checks (~40 s when loaded).
+  const auto per_run = base.time_limit + std::chrono::seconds(40);
+  int failures = 0, passed = 0, skipped = 0;
+  std::vector<std::string> table;
   for (const NamedRun& run : runs) {
-    std::cout << "==== " << run.name << " against " << target << " ====" << std::endl;
+    if (raftkv::jepsen::StopRequested()) break;
+    if (long_matrix && std::chrono::steady_clock::now() + per_run > start + budget) {
+      table.push_back(run.name + ": NOT RUN (time budget)");
+      ++skipped;
+      continue;
+    }
+    std::cout << "==== " << run.name << " against " << target << " (seed " << run.options.seed
+              << ") ====" << std::endl;
     auto result = raftkv::jepsen::RunJepsen(run.options, std::cout);
     if (!result.ok()) {
       std::cout << "setup error: " << result.status() << std::endl;
       return 2;
     }
-    std::cout << result->report << "==== " << run.name << ": " << (result->ok() ? "PASS" : "FAIL")
-              << " ====" << std::endl;
-    if (!result->ok()) ++failures;
+    std::string verdict = result->ok() ? "PASS" : "FAIL";
+    if (result->no_faults) verdict += " (no nemesis usable: nothing was injected)";
+    std::cout << result->report << "==== " << run.name << ": " << verdict << " ====" << std::endl;
+    std::string row = run.name + ": " + verdict + " [";
+    for (const auto& [name, workload_verdict] : result->verdicts) {
+      row += " " + name + "=" + (workload_verdict.ok ? "ok" : "FAIL");
+    }
+    row += std::string(" recovered=") + (result->recovered ? "yes" : "NO") + " ]";
+    table.push_back(row);
+    if (result->no_faults) {
+      ++skipped;
+    } else if (result->ok()) {
+      ++passed;
+    } else {
+      ++failures;
+    }
   }
-  std::cout << runs.size() - failures << "/" << runs.size() << " runs passed" << std::endl;
+  std::cout << "==== summary ====" << std::endl;
+  for (const std::string& row : table) std::cout << row << std::endl;
+  std::cout << passed << "/" << runs.size() << " runs passed, " << failures << " failed, "
+            << skipped << " skipped" << std::endl;
   return failures == 0 ? 0 : 1;
 }

@@ -9,13 +9,9 @@
 #include <thread>
 
 #include "absl/strings/str_cat.h"
-#include "tests/jepsen/checker/check_report.h"
-#include "tests/jepsen/checker/linearizability_checker.h"
-#include "tests/jepsen/checker/register_model.h"
 #include "tests/jepsen/runner/jepsen_cluster.h"
 #include "tests/jepsen/runner/nemesis_factory.h"
-#include "tests/jepsen/runner/register_workload.h"
-#include "tests/jepsen/runner/watch_workload.h"
+#include "tests/jepsen/runner/workload_factory.h"
 
 namespace raftkv::jepsen {
 namespace {
@@ -120,24 +116,9 @@ bool CheckRecovery(JepsenCluster& cluster, std::ostream& log) {
   return true;
 }
 
-void CheckRegister(const RegisterWorkload& workload, RunResult& result, std::ostream& log) {
-  CheckOptions check_options;
-  check_options.time_limit = std::chrono::seconds(120);
-  RegisterModel model;
-  auto checked = CheckLinearizability(workload.Operations(), model, check_options);
-  if (!checked.ok()) {
-    result.linearizable = false;
-    absl::StrAppend(&result.report, "register: malformed history: ", checked.status().ToString(),
-                    "\n");
-    return;
-  }
-  result.linearizable = checked->verdict == Verdict::kLinearizable;
-  absl::StrAppend(&result.report, "register (", workload.Summary(), "):\n",
-                  FormatCheckResult(*checked), "\n");
-  log << "[jepsen] register verdict: " << VerdictName(checked->verdict) << std::endl;
-}
-
 }  // namespace
+
+bool StopRequested() { return g_stop_requested; }
 
 void InstallStopSignalHandlers() {
   struct sigaction action = {};
@@ -150,26 +131,36 @@ absl::StatusOr<RunResult> RunJepsen(const RunOptions& options, std::ostream& log
   RunResult result;
   JepsenClusterOptions cluster_options;
   cluster_options.binary = options.binary;
+  cluster_options.size = options.members;
   auto cluster = JepsenCluster::Start(cluster_options);
   if (!cluster.ok()) return cluster.status();
-  // Declared after the cluster: destroyed (healed: rules removed, members continued) first.
+
+  WorkloadSettings settings;
+  settings.seed = options.seed;
+  settings.serializable_reads = options.serializable_reads;
+  std::vector<std::unique_ptr<Workload>> workloads;
+  for (const std::string& name : options.workloads) {
+    auto workload = MakeWorkload(name, cluster->get(), settings);
+    if (!workload.ok()) return workload.status();
+    workloads.push_back(std::move(*workload));
+  }
+  // Declared after the cluster and the workloads: destroyed (healed: rules removed,
+  // members continued) first, so that workload destructors can still reach the members.
   NemesisSet nemesis_set = MakeNemeses(options.nemeses, cluster->get(), log);
   result.partitions_skipped = nemesis_set.partitions_skipped;
+  result.no_faults = !options.nemeses.empty() && nemesis_set.by_name.empty();
   auto& nemeses = nemesis_set.by_name;
 
-  RegisterWorkloadOptions register_options;
-  register_options.serializable_reads = options.serializable_reads;
-  register_options.seed = options.seed;
-  RegisterWorkload register_workload(cluster->get(), register_options);
-  WatchWorkload watch_workload(cluster->get(), WatchWorkloadOptions());
-  if (options.watch_workload) {
-    if (absl::Status started = watch_workload.Start(); !started.ok()) return started;
+  for (auto& workload : workloads) {
+    if (absl::Status started = workload->Start(); !started.ok()) {
+      return absl::Status(started.code(),
+                          absl::StrCat(workload->Name(), " did not start: ", started.message()));
+    }
   }
-  if (options.register_workload) register_workload.Start();
+  log << "[jepsen] workloads started" << std::endl;
 
   RunSchedule(options, nemeses, **cluster, log);
-  register_workload.Stop();
-  watch_workload.StopWriters();
+  for (auto& workload : workloads) workload->Stop();
   for (auto& [name, nemesis] : nemeses) {
     if (absl::Status healed = nemesis->Heal(); !healed.ok()) {
       log << "[jepsen] final heal of " << name << " failed: " << healed << std::endl;
@@ -178,12 +169,13 @@ absl::StatusOr<RunResult> RunJepsen(const RunOptions& options, std::ostream& log
   result.recovered = CheckRecovery(**cluster, log);
   if (!result.recovered) absl::StrAppend(&result.report, "cluster did not recover\n");
 
-  if (options.register_workload) CheckRegister(register_workload, result, log);
-  if (options.watch_workload) {
-    absl::Status verified = watch_workload.Verify(std::chrono::seconds(20));
-    result.watch_ok = verified.ok();
-    absl::StrAppend(&result.report, "watch (", watch_workload.Summary(),
-                    "): ", verified.ok() ? "ok" : verified.ToString(), "\n");
+  for (auto& workload : workloads) {
+    WorkloadVerdict verdict = workload->Check();
+    log << "[jepsen] " << workload->Name() << " verdict: " << (verdict.ok ? "ok" : "FAILED")
+        << std::endl;
+    absl::StrAppend(&result.report, workload->Name(), " (", verdict.summary,
+                    "): ", verdict.ok ? "PASS" : "FAIL", "\n", verdict.details, "\n");
+    result.verdicts[workload->Name()] = std::move(verdict);
   }
   if (!result.ok()) {
     for (int i = 0; i < (*cluster)->size(); ++i) {

@@ -4,34 +4,28 @@
 #include <random>
 
 #include "absl/strings/str_cat.h"
+#include "client/kv.h"
+#include "tests/jepsen/checker/check_report.h"
+#include "tests/jepsen/checker/linearizability_checker.h"
+#include "tests/jepsen/checker/register_model.h"
+#include "tests/jepsen/runner/workload_clients.h"
 
 namespace raftkv::jepsen {
 namespace {
-
-void SetDeadline(grpc::ClientContext& context, std::chrono::milliseconds timeout) {
-  context.set_deadline(std::chrono::system_clock::now() + timeout);
-}
-
-// Errors that prove the request was rejected before it could reach the log.
-bool DefinitelyRejected(const grpc::Status& status) {
-  switch (status.error_code()) {
-    case grpc::StatusCode::INVALID_ARGUMENT:
-    case grpc::StatusCode::PERMISSION_DENIED:
-    case grpc::StatusCode::UNAUTHENTICATED:
-    case grpc::StatusCode::RESOURCE_EXHAUSTED:
-      return true;
-    default:
-      return false;
-  }
-}
 
 // An unrecorded empty string would look like nil; the empty value "" is never written.
 constexpr char kNil[] = "";
 
 }  // namespace
 
-void RegisterWorkload::Start() {
+absl::Status RegisterWorkload::Start() {
+  for (int member = 0; member < cluster_->size(); ++member) {
+    auto connected = ConnectToMember(*cluster_, member, options_.op_timeout);
+    if (!connected.ok()) return connected.status();
+    clients_.push_back(std::move(*connected));
+  }
   for (int t = 0; t < options_.threads; ++t) threads_.emplace_back([this, t] { RunClient(t); });
+  return absl::OkStatus();
 }
 
 void RegisterWorkload::Stop() {
@@ -42,7 +36,7 @@ void RegisterWorkload::Stop() {
 
 void RegisterWorkload::RunClient(int thread) {
   std::mt19937 rng(options_.seed * 7919 + thread);
-  const int member = thread % cluster_->size();
+  client::Client& client = *clients_[thread % clients_.size()];
   // After an indeterminate op the process is "crashed" (its op may still land): continue
   // as a new process, as Jepsen does, so each process has at most one op open.
   int process = thread;
@@ -55,11 +49,11 @@ void RegisterWorkload::RunClient(int thread) {
     const std::string value = absl::StrCat(thread, "-", ++counter);
     Outcome outcome;
     if (dice < 2) {
-      outcome = Read(process, member, key, &last_seen[key]);
+      outcome = Read(process, client, key, &last_seen[key]);
     } else if (dice == 2 || last_seen[key] == kNil) {
-      outcome = Write(process, member, key, value);
+      outcome = Write(process, client, key, value);
     } else {
-      outcome = Cas(process, member, key, last_seen[key], value);
+      outcome = Cas(process, client, key, last_seen[key], value);
     }
     if (outcome == Outcome::kInfo) process += options_.threads;
     // A down member refuses connections at once: back off so that a kill does not flood
@@ -68,62 +62,39 @@ void RegisterWorkload::RunClient(int thread) {
   }
 }
 
-Outcome RegisterWorkload::Read(int process, int member, const std::string& key,
+Outcome RegisterWorkload::Read(int process, client::Client& client, const std::string& key,
                                std::string* last_seen) {
   const int64_t id = history_.Invoke(process, key, OpType::kRead, {});
-  etcdserverpb::RangeRequest request;
-  request.set_key(key);
-  request.set_serializable(options_.serializable_reads);
-  etcdserverpb::RangeResponse response;
-  grpc::ClientContext context;
-  SetDeadline(context, options_.op_timeout);
-  grpc::Status status = cluster_->Kv(member).Range(&context, request, &response);
-  if (!status.ok()) {
+  client::GetOptions get;
+  get.serializable = options_.serializable_reads;
+  auto response = client.kv().Get(key, get);
+  if (!response.ok()) {
     (void)history_.Complete(id, Outcome::kFail);
     return Outcome::kFail;
   }
   Value value;
-  if (response.kvs_size() > 0) value = response.kvs(0).value();
+  if (response->kvs_size() > 0) value = response->kvs(0).value();
   *last_seen = value.value_or(kNil);
   (void)history_.Complete(id, Outcome::kOk, {value});
   return Outcome::kOk;
 }
 
-Outcome RegisterWorkload::Write(int process, int member, const std::string& key,
+Outcome RegisterWorkload::Write(int process, client::Client& client, const std::string& key,
                                 const std::string& value) {
   const int64_t id = history_.Invoke(process, key, OpType::kWrite, {value});
-  etcdserverpb::PutRequest request;
-  request.set_key(key);
-  request.set_value(value);
-  etcdserverpb::PutResponse response;
-  grpc::ClientContext context;
-  SetDeadline(context, options_.op_timeout);
-  grpc::Status status = cluster_->Kv(member).Put(&context, request, &response);
-  const Outcome outcome = status.ok()                  ? Outcome::kOk
-                          : DefinitelyRejected(status) ? Outcome::kFail
-                                                       : Outcome::kInfo;
+  const Outcome outcome = WriteOutcome(client.kv().Put(key, value).status());
   (void)history_.Complete(id, outcome);
   return outcome;
 }
 
-Outcome RegisterWorkload::Cas(int process, int member, const std::string& key,
+Outcome RegisterWorkload::Cas(int process, client::Client& client, const std::string& key,
                               const std::string& expected, const std::string& value) {
   const int64_t id = history_.Invoke(process, key, OpType::kCas, {expected, value});
-  etcdserverpb::TxnRequest request;
-  etcdserverpb::Compare* compare = request.add_compare();
-  compare->set_key(key);
-  compare->set_target(etcdserverpb::Compare::VALUE);
-  compare->set_result(etcdserverpb::Compare::EQUAL);
-  compare->set_value(expected);
-  etcdserverpb::PutRequest* put = request.add_success()->mutable_request_put();
-  put->set_key(key);
-  put->set_value(value);
-  etcdserverpb::TxnResponse response;
-  grpc::ClientContext context;
-  SetDeadline(context, options_.op_timeout);
-  grpc::Status status = cluster_->Kv(member).Txn(&context, request, &response);
-  Outcome outcome = DefinitelyRejected(status) ? Outcome::kFail : Outcome::kInfo;
-  if (status.ok()) outcome = response.succeeded() ? Outcome::kOk : Outcome::kFail;
+  client::TxnBuilder txn;
+  txn.If(client::Cmp::Value(key, client::Cmp::EQUAL, expected)).Then(client::Op::Put(key, value));
+  auto response = client.kv().Txn(txn);
+  Outcome outcome = WriteOutcome(response.status());
+  if (response.ok() && !response->succeeded()) outcome = Outcome::kFail;
   (void)history_.Complete(id, outcome);
   return outcome;
 }
@@ -133,6 +104,22 @@ std::string RegisterWorkload::Summary() const {
   for (const Operation& op : history_.Operations()) ++counts[static_cast<int>(op.outcome)];
   return absl::StrCat(counts[0] + counts[1] + counts[2], " ops: ", counts[0], " ok, ", counts[1],
                       " fail, ", counts[2], " info");
+}
+
+WorkloadVerdict RegisterWorkload::Check() {
+  WorkloadVerdict verdict;
+  verdict.summary = Summary();
+  CheckOptions check_options;
+  check_options.time_limit = std::chrono::seconds(120);
+  RegisterModel model;
+  auto checked = CheckLinearizability(Operations(), model, check_options);
+  if (!checked.ok()) {
+    verdict.details = absl::StrCat("malformed history: ", checked.status().ToString());
+    return verdict;
+  }
+  verdict.ok = checked->verdict == Verdict::kLinearizable;
+  verdict.details = FormatCheckResult(*checked);
+  return verdict;
 }
 
 }  // namespace raftkv::jepsen

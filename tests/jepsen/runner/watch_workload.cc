@@ -1,82 +1,117 @@
 #include "tests/jepsen/runner/watch_workload.h"
 
 #include "absl/strings/str_cat.h"
+#include "client/kv.h"
+#include "tests/jepsen/runner/workload_clients.h"
 #include "tests/watchlease/event_history.h"
 
 namespace raftkv::jepsen {
 
+WatchWorkload::~WatchWorkload() {
+  Stop();
+  for (Watch& watch : watches_) {
+    if (watch.handle) watch.handle->Cancel();
+  }
+}
+
 absl::Status WatchWorkload::Start() {
+  for (int member = 0; member < cluster_->size(); ++member) {
+    auto connected = ConnectToMember(*cluster_, member, options_.op_timeout);
+    if (!connected.ok()) return connected.status();
+    writer_clients_.push_back(std::move(*connected));
+  }
   auto revision = PutUntilOk(options_.prefix + "start", std::chrono::seconds(10));
   if (!revision.ok()) return revision.status();
   start_revision_ = *revision;
-  const std::vector<std::string> endpoints = cluster_->ClientEndpoints();
-  for (int i = 0; i < cluster_->size(); ++i) {
-    std::vector<std::string> rotated;
-    for (size_t j = 0; j < endpoints.size(); ++j) {
-      rotated.push_back(endpoints[(i + j) % endpoints.size()]);
+  for (int member = 0; member < cluster_->size(); ++member) {
+    Watch watch;
+    auto connected = ConnectWithFailover(*cluster_, member, options_.op_timeout);
+    if (!connected.ok()) return connected.status();
+    watch.client = std::move(*connected);
+    watch.seen = std::make_unique<Seen>();
+    client::WatchOptions watch_options;
+    watch_options.range.prefix = true;
+    watch_options.start_revision = start_revision_;
+    Seen* seen = watch.seen.get();
+    watch.handle = watch.client->watcher().Watch(
+        options_.prefix, watch_options, [seen](const client::WatchResponse& response) {
+          std::lock_guard<std::mutex> lock(seen->mu);
+          for (const mvccpb::Event& event : response.events) {
+            seen->events.push_back(event);
+            seen->last_revision = event.kv().mod_revision();
+          }
+          if (response.Terminal()) {
+            seen->cancellations.push_back(
+                absl::StrCat("canceled=", response.canceled, " reason=\"", response.cancel_reason,
+                             "\" compact_revision=", response.compact_revision));
+          }
+          seen->changed.notify_all();
+        });
+    if (!watch.handle->WaitCreated(std::chrono::seconds(10))) {
+      return absl::UnavailableError(absl::StrCat("watch via m", member, " was not created"));
     }
-    watchers_.push_back(std::make_unique<watchlease_test::ResumingWatcher>(rotated, options_.prefix,
-                                                                           start_revision_));
+    watches_.push_back(std::move(watch));
   }
   for (int t = 0; t < options_.writers; ++t) writers_.emplace_back([this, t] { RunWriter(t); });
   return absl::OkStatus();
 }
 
-void WatchWorkload::StopWriters() {
+void WatchWorkload::Stop() {
   stop_ = true;
   for (std::thread& writer : writers_) writer.join();
   writers_.clear();
 }
 
 void WatchWorkload::RunWriter(int thread) {
-  const int member = thread % cluster_->size();
+  client::Client& client = *writer_clients_[thread % writer_clients_.size()];
   for (int64_t n = 0; !stop_; ++n) {
-    etcdserverpb::PutRequest request;
-    request.set_key(absl::StrCat(options_.prefix, "w", thread, "-", n % 50));
-    request.set_value(absl::StrCat(n));
-    etcdserverpb::PutResponse response;
-    grpc::ClientContext context;
-    context.set_deadline(std::chrono::system_clock::now() + options_.op_timeout);
     // Errors are expected while a fault is active; what counts is what got committed.
-    if (cluster_->Kv(member).Put(&context, request, &response).ok()) ++acknowledged_;
+    if (client.kv()
+            .Put(absl::StrCat(options_.prefix, "w", thread, "-", n % 50), absl::StrCat(n))
+            .ok()) {
+      ++acknowledged_;
+    } else {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
   }
 }
 
 absl::StatusOr<int64_t> WatchWorkload::PutUntilOk(const std::string& key,
                                                   std::chrono::milliseconds timeout) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
-  grpc::Status last;
+  absl::Status last = absl::DeadlineExceededError("no attempt");
   for (int attempt = 0; std::chrono::steady_clock::now() < deadline; ++attempt) {
-    etcdserverpb::PutRequest request;
-    request.set_key(key);
-    request.set_value("marker");
-    etcdserverpb::PutResponse response;
-    grpc::ClientContext context;
-    context.set_deadline(std::chrono::system_clock::now() + options_.op_timeout);
-    last = cluster_->Kv(attempt % cluster_->size()).Put(&context, request, &response);
-    if (last.ok()) return response.header().revision();
+    auto put = writer_clients_[attempt % writer_clients_.size()]->kv().Put(key, "marker");
+    if (put.ok()) return put->header().revision();
+    last = put.status();
   }
-  return absl::UnavailableError(
-      absl::StrCat("no put of ", key, " succeeded: ", last.error_message()));
+  return absl::UnavailableError(absl::StrCat("no put of ", key, " succeeded: ", last.message()));
+}
+
+bool WatchWorkload::WaitForRevision(Seen& seen, int64_t revision,
+                                    std::chrono::milliseconds timeout) {
+  std::unique_lock<std::mutex> lock(seen.mu);
+  return seen.changed.wait_for(lock, timeout, [&] { return seen.last_revision >= revision; });
 }
 
 absl::Status WatchWorkload::Verify(std::chrono::milliseconds timeout) {
-  StopWriters();
+  Stop();
   auto final_revision = PutUntilOk(options_.prefix + "final", timeout);
   if (!final_revision.ok()) return final_revision.status();
   auto expected = watchlease_test::ReadHistory(cluster_->ClientEndpoint(0), options_.prefix,
                                                start_revision_, *final_revision, timeout);
   if (!expected.ok()) return expected.status();
   std::string problems;
-  for (size_t i = 0; i < watchers_.size(); ++i) {
-    watchlease_test::ResumingWatcher& watcher = *watchers_[i];
-    if (!watcher.WaitForRevision(*final_revision, timeout)) {
+  for (size_t i = 0; i < watches_.size(); ++i) {
+    Seen& seen = *watches_[i].seen;
+    if (!WaitForRevision(seen, *final_revision, timeout)) {
       absl::StrAppend(&problems, "watcher ", i, " never reached revision ", *final_revision, "\n");
     }
-    const std::string difference = watchlease_test::DescribeDifference(watcher.Events(), *expected);
+    std::lock_guard<std::mutex> lock(seen.mu);
+    const std::string difference = watchlease_test::DescribeDifference(seen.events, *expected);
     if (!difference.empty()) absl::StrAppend(&problems, "watcher ", i, ": ", difference, "\n");
-    for (const std::string& cancel : watcher.Cancellations()) {
-      absl::StrAppend(&problems, "watcher ", i, " cancelled: ", cancel, "\n");
+    for (const std::string& cancel : seen.cancellations) {
+      absl::StrAppend(&problems, "watcher ", i, " ended: ", cancel, "\n");
     }
   }
   if (!problems.empty()) return absl::DataLossError(problems);
@@ -85,8 +120,18 @@ absl::Status WatchWorkload::Verify(std::chrono::milliseconds timeout) {
 
 std::string WatchWorkload::Summary() const {
   std::string out = absl::StrCat(acknowledged_.load(), " acknowledged puts; watcher resumes:");
-  for (const auto& watcher : watchers_) absl::StrAppend(&out, " ", watcher->resumes());
+  for (const Watch& watch : watches_) absl::StrAppend(&out, " ", watch.handle->Streams() - 1);
   return out;
+}
+
+WorkloadVerdict WatchWorkload::Check() {
+  WorkloadVerdict verdict;
+  absl::Status verified = Verify(options_.verify_timeout);
+  verdict.ok = verified.ok();
+  verdict.summary = Summary();
+  verdict.details = verified.ok() ? "every watcher saw the prefix's history exactly once, in order"
+                                  : std::string(verified.message());
+  return verdict;
 }
 
 }  // namespace raftkv::jepsen
