@@ -95,6 +95,7 @@ absl::Status JepsenCluster::SetUpHosts() {
     host_note_ = absl::StrCat("network namespaces unusable (", netns.status().ToString(),
                               "); members share 127.0.0.1");
   }
+  if (options_.hosts == HostMode::kLoopback) host_note_ = "loopback hosts requested";
   std::vector<int> ports;
   auto fresh_port = [&ports] {
     int port;

@@ -52,7 +52,7 @@ class JepsenCluster {
   std::string PeerUrl(int member) const;
   // Where the members live and how links between them are cut.
   HostNetwork& network() { return *hosts_; }
-  // Empty in netns mode; otherwise why namespaces were not used.
+  // Empty in netns mode; otherwise why the members share 127.0.0.1.
   const std::string& host_note() const { return host_note_; }
   std::string Log(int member) const;
   // One channel per member, reused across restarts.
