@@ -61,10 +61,16 @@ absl::Status Client::SyncMembers() {
   auto members = MemberList();
   if (!members.ok()) return members.status();
   std::vector<std::string> addresses;
+  bool all_advertised = true;
   for (const auto& member : members->members()) {
+    if (member.clienturls_size() == 0) all_advertised = false;
     for (const auto& url : member.clienturls()) addresses.push_back(url);
   }
-  // Members that have not started yet advertise nothing; keep what we have then.
+  // A member that has not published its URLs yet (just started) may be one of the endpoints
+  // we were given: keep those too rather than forget a working member.
+  if (!all_advertised) {
+    for (const std::string& known : Endpoints()) addresses.push_back(known);
+  }
   if (!addresses.empty()) SetEndpoints(addresses);
   return absl::OkStatus();
 }
@@ -137,6 +143,54 @@ absl::StatusOr<etcdserverpb::MemberListResponse> Client::MemberList() {
   etcdserverpb::MemberListResponse response;
   absl::Status status = Call(RetryPolicy::kRepeatable, [&](Endpoint& e, grpc::ClientContext& c) {
     return e.cluster().MemberList(&c, etcdserverpb::MemberListRequest(), &response);
+  });
+  if (!status.ok()) return status;
+  return response;
+}
+
+absl::StatusOr<etcdserverpb::MemberAddResponse> Client::MemberAdd(
+    const std::vector<std::string>& peer_urls, bool is_learner) {
+  etcdserverpb::MemberAddRequest request;
+  for (const std::string& url : peer_urls) request.add_peerurls(url);
+  request.set_islearner(is_learner);
+  etcdserverpb::MemberAddResponse response;
+  absl::Status status = Call(RetryPolicy::kNonRepeatable, [&](Endpoint& e, grpc::ClientContext& c) {
+    return e.cluster().MemberAdd(&c, request, &response);
+  });
+  if (!status.ok()) return status;
+  return response;
+}
+
+absl::StatusOr<etcdserverpb::MemberRemoveResponse> Client::MemberRemove(uint64_t id) {
+  etcdserverpb::MemberRemoveRequest request;
+  request.set_id(id);
+  etcdserverpb::MemberRemoveResponse response;
+  absl::Status status = Call(RetryPolicy::kNonRepeatable, [&](Endpoint& e, grpc::ClientContext& c) {
+    return e.cluster().MemberRemove(&c, request, &response);
+  });
+  if (!status.ok()) return status;
+  return response;
+}
+
+absl::StatusOr<etcdserverpb::MemberUpdateResponse> Client::MemberUpdate(
+    uint64_t id, const std::vector<std::string>& peer_urls) {
+  etcdserverpb::MemberUpdateRequest request;
+  request.set_id(id);
+  for (const std::string& url : peer_urls) request.add_peerurls(url);
+  etcdserverpb::MemberUpdateResponse response;
+  absl::Status status = Call(RetryPolicy::kNonRepeatable, [&](Endpoint& e, grpc::ClientContext& c) {
+    return e.cluster().MemberUpdate(&c, request, &response);
+  });
+  if (!status.ok()) return status;
+  return response;
+}
+
+absl::StatusOr<etcdserverpb::MemberPromoteResponse> Client::MemberPromote(uint64_t id) {
+  etcdserverpb::MemberPromoteRequest request;
+  request.set_id(id);
+  etcdserverpb::MemberPromoteResponse response;
+  absl::Status status = Call(RetryPolicy::kNonRepeatable, [&](Endpoint& e, grpc::ClientContext& c) {
+    return e.cluster().MemberPromote(&c, request, &response);
   });
   if (!status.ok()) return status;
   return response;

@@ -52,6 +52,14 @@ class Client {
 
   // Cluster and maintenance calls (repeatable).
   absl::StatusOr<etcdserverpb::MemberListResponse> MemberList();
+  // Membership changes (not repeated on another member once sent: a second copy could add
+  // a second member). `id`s are raft member ids.
+  absl::StatusOr<etcdserverpb::MemberAddResponse> MemberAdd(
+      const std::vector<std::string>& peer_urls, bool is_learner = false);
+  absl::StatusOr<etcdserverpb::MemberRemoveResponse> MemberRemove(uint64_t id);
+  absl::StatusOr<etcdserverpb::MemberUpdateResponse> MemberUpdate(
+      uint64_t id, const std::vector<std::string>& peer_urls);
+  absl::StatusOr<etcdserverpb::MemberPromoteResponse> MemberPromote(uint64_t id);
   // Status of one specific member, without failover.
   absl::StatusOr<etcdserverpb::StatusResponse> Status(const std::string& endpoint);
   // Refreshes the endpoint list from MemberList.

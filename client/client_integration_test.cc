@@ -1,5 +1,6 @@
-// The client against a real 3-member etcd 3.4 cluster: KV options, Txn, Watch (resume and
-// compaction), Lease keep-alive, member discovery and failover when members die or hang.
+// The client against a real 3-member cluster (raftkv, or etcd 3.4 as reference): KV options, Txn,
+// Watch (resume and compaction), Lease keep-alive, member discovery and failover when members die
+// or hang.
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -19,13 +20,13 @@ namespace {
 
 using std::chrono::milliseconds;
 using std::chrono::seconds;
-using testing::EtcdCluster;
 using testing::Eventually;
+using testing::TestCluster;
 
 class ClientIntegrationTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    auto started = EtcdCluster::Start(3);
+    auto started = TestCluster::Start(3);
     ASSERT_TRUE(started.ok()) << started.status();
     cluster_ = started->release();
   }
@@ -42,9 +43,9 @@ class ClientIntegrationTest : public ::testing::Test {
     return client.ok() ? std::move(*client) : nullptr;
   }
 
-  static EtcdCluster* cluster_;
+  static TestCluster* cluster_;
 };
-EtcdCluster* ClientIntegrationTest::cluster_ = nullptr;
+TestCluster* ClientIntegrationTest::cluster_ = nullptr;
 
 // Collects watch events, checking order as they arrive.
 class EventLog {
@@ -254,7 +255,7 @@ TEST_F(ClientIntegrationTest, ClientKeepsWorkingWhenTheLeaderIsKilled) {
 
 // Writes keys through `writer` while `fault` hits the watcher's member; the watch must see
 // every write exactly once, in order.
-void ExpectWatchSurvives(EtcdCluster* cluster, Client* watching, Client* writer,
+void ExpectWatchSurvives(TestCluster* cluster, Client* watching, Client* writer,
                          const std::string& prefix, const std::function<void(int)>& fault,
                          const std::function<void(int)>& heal) {
   WatchOptions options;

@@ -1,7 +1,9 @@
 #include "client/cluster_test_util.h"
 
 #include <signal.h>
+#include <unistd.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -11,16 +13,32 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "tests/harness/network.h"
+#include "tests/harness/runfiles.h"
 
 namespace raftkv::client::testing {
 namespace {
 
 constexpr char kEtcdBinary[] = "/usr/bin/etcd";
 constexpr char kEtcdctlBinary[] = "/usr/bin/etcdctl";
+constexpr char kSetpriv[] = "/usr/bin/setpriv";
+constexpr char kBackendVariable[] = "RAFTKV_CLIENT_TEST_BACKEND";
 
 std::string Url(int port) { return absl::StrCat("http://127.0.0.1:", port); }
 
+// A group id per member that no other process uses, so an iptables owner match picks out
+// exactly that member's sockets.
+int MemberGid(int member) { return 60000 + (getpid() % 5000) * 8 + member; }
+
+bool CanSwitchGroup() { return geteuid() == 0 && access(kSetpriv, X_OK) == 0; }
+
 }  // namespace
+
+Backend BackendFromEnvironment() {
+  const char* value = std::getenv(kBackendVariable);
+  return value != nullptr && std::string(value) == "etcd" ? Backend::kEtcd : Backend::kRaftkv;
+}
+
+const char* BackendName(Backend backend) { return backend == Backend::kEtcd ? "etcd" : "raftkv"; }
 
 bool Eventually(const std::function<bool()>& condition, std::chrono::milliseconds timeout) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
@@ -31,8 +49,8 @@ bool Eventually(const std::function<bool()>& condition, std::chrono::millisecond
   return true;
 }
 
-absl::StatusOr<std::unique_ptr<EtcdCluster>> EtcdCluster::Start(int members) {
-  std::unique_ptr<EtcdCluster> cluster(new EtcdCluster());
+absl::StatusOr<std::unique_ptr<TestCluster>> TestCluster::Start(int members, Backend backend) {
+  std::unique_ptr<TestCluster> cluster(new TestCluster(backend));
   std::set<int> used;
   auto fresh_port = [&used] {
     int port;
@@ -49,6 +67,7 @@ absl::StatusOr<std::unique_ptr<EtcdCluster>> EtcdCluster::Start(int members) {
     member.peer_port = fresh_port();
     member.data_dir = absl::StrCat(cluster->dir_.path(), "/", member.name);
     member.log_path = member.data_dir + ".log";
+    member.gid = MemberGid(i);
     peers.push_back(absl::StrCat(member.name, "=", Url(member.peer_port)));
     cluster->members_.push_back(std::move(member));
   }
@@ -58,12 +77,13 @@ absl::StatusOr<std::unique_ptr<EtcdCluster>> EtcdCluster::Start(int members) {
     if (absl::Status launched = cluster->Launch(member); !launched.ok()) return launched;
   }
   if (absl::Status healthy = cluster->WaitHealthy(std::chrono::seconds(30)); !healthy.ok()) {
-    return healthy;
+    return absl::DeadlineExceededError(
+        absl::StrCat(BackendName(backend), " cluster did not become healthy within 30s"));
   }
   return cluster;
 }
 
-EtcdCluster::~EtcdCluster() {
+TestCluster::~TestCluster() {
   for (Member& member : members_) {
     if (member.process == nullptr) continue;
     if (member.paused) kill(member.process->pid(), SIGCONT);
@@ -71,9 +91,13 @@ EtcdCluster::~EtcdCluster() {
   }
 }
 
-absl::Status EtcdCluster::Launch(Member& member) {
-  std::vector<std::string> argv = {
-      kEtcdBinary,
+std::vector<std::string> TestCluster::ServerArgv(const Member& member) const {
+  std::vector<std::string> argv;
+  if (CanSwitchGroup()) {
+    argv = {kSetpriv, absl::StrCat("--regid=", member.gid), "--clear-groups"};
+  }
+  argv.push_back(backend_ == Backend::kEtcd ? kEtcdBinary : harness::RunfilePath("server/raftkv"));
+  const std::vector<std::string> common = {
       "--name=" + member.name,
       "--data-dir=" + member.data_dir,
       "--listen-client-urls=" + Url(member.client_port),
@@ -86,43 +110,54 @@ absl::Status EtcdCluster::Launch(Member& member) {
       // Fast elections keep failover tests short.
       "--heartbeat-interval=50",
       "--election-timeout=500",
-      // Lets test clients ping every second to notice paused members quickly.
-      "--grpc-keepalive-min-time=500ms",
-      "--logger=zap",
       "--log-level=warn",
   };
-  auto process = harness::Process::Spawn(argv, member.log_path);
+  argv.insert(argv.end(), common.begin(), common.end());
+  if (backend_ == Backend::kEtcd) {
+    // Lets test clients ping every second to notice paused members quickly.
+    argv.insert(argv.end(), {"--grpc-keepalive-min-time=500ms", "--logger=zap"});
+  }
+  return argv;
+}
+
+absl::Status TestCluster::Launch(Member& member) {
+  auto process = harness::Process::Spawn(ServerArgv(member), member.log_path);
   if (!process.ok()) return process.status();
   member.process = std::move(*process);
   member.paused = false;
-  if (!harness::WaitForTcpPort("127.0.0.1", member.client_port, std::chrono::seconds(20))) {
-    return absl::DeadlineExceededError(absl::StrCat("etcd ", member.name, " did not listen"));
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (
+      !harness::WaitForTcpPort("127.0.0.1", member.client_port, std::chrono::milliseconds(100))) {
+    if (!member.process->Running() || std::chrono::steady_clock::now() >= deadline) {
+      return absl::UnavailableError(absl::StrCat(BackendName(backend_), " member ", member.name,
+                                                 " did not listen; log:\n", member.process->Log()));
+    }
   }
   return absl::OkStatus();
 }
 
-std::string EtcdCluster::ClientEndpoint(int member) const {
+std::string TestCluster::ClientEndpoint(int member) const {
   return absl::StrCat("127.0.0.1:", members_[member].client_port);
 }
 
-std::vector<std::string> EtcdCluster::ClientEndpoints() const {
+std::vector<std::string> TestCluster::ClientEndpoints() const {
   std::vector<std::string> out;
   for (int i = 0; i < size(); ++i) out.push_back(ClientEndpoint(i));
   return out;
 }
 
-std::string EtcdCluster::EndpointsFlag() const {
+std::string TestCluster::EndpointsFlag() const {
   return "--endpoints=" + absl::StrJoin(ClientEndpoints(), ",");
 }
 
-int EtcdCluster::IndexOf(const std::string& endpoint) const {
+int TestCluster::IndexOf(const std::string& endpoint) const {
   for (int i = 0; i < size(); ++i) {
     if (ClientEndpoint(i) == StripScheme(endpoint)) return i;
   }
   return -1;
 }
 
-void EtcdCluster::Kill(int member) {
+void TestCluster::Kill(int member) {
   Member& m = members_[member];
   if (m.paused) kill(m.process->pid(), SIGCONT);
   m.process->Kill();
@@ -130,22 +165,41 @@ void EtcdCluster::Kill(int member) {
   m.paused = false;
 }
 
-absl::Status EtcdCluster::Restart(int member) {
+absl::Status TestCluster::Restart(int member) {
   if (members_[member].process) Kill(member);
   return Launch(members_[member]);
 }
 
-void EtcdCluster::Pause(int member) {
+void TestCluster::Pause(int member) {
   kill(members_[member].process->pid(), SIGSTOP);
   members_[member].paused = true;
 }
 
-void EtcdCluster::Resume(int member) {
+void TestCluster::Resume(int member) {
   kill(members_[member].process->pid(), SIGCONT);
   members_[member].paused = false;
 }
 
-ClientOptions EtcdCluster::Options(std::vector<std::string> endpoints) const {
+absl::Status TestCluster::PartitionSupported() {
+  if (!CanSwitchGroup()) {
+    return absl::FailedPreconditionError("partitions need root and /usr/bin/setpriv");
+  }
+  LoopbackPartition::SweepDeadOwners();
+  return LoopbackPartition::Probe();
+}
+
+absl::Status TestCluster::Partition(int member) {
+  if (partition_.active()) return absl::FailedPreconditionError("a partition is already active");
+  std::vector<int> other_peer_ports;
+  for (int i = 0; i < size(); ++i) {
+    if (i != member) other_peer_ports.push_back(members_[i].peer_port);
+  }
+  return partition_.Isolate(members_[member].peer_port, members_[member].gid, other_peer_ports);
+}
+
+absl::Status TestCluster::Heal() { return partition_.Heal(); }
+
+ClientOptions TestCluster::Options(std::vector<std::string> endpoints) const {
   ClientOptions options;
   options.endpoints = endpoints.empty() ? ClientEndpoints() : std::move(endpoints);
   options.dial_timeout = std::chrono::milliseconds(500);
@@ -156,12 +210,12 @@ ClientOptions EtcdCluster::Options(std::vector<std::string> endpoints) const {
   return options;
 }
 
-absl::StatusOr<std::unique_ptr<Client>> EtcdCluster::Connect(
+absl::StatusOr<std::unique_ptr<Client>> TestCluster::Connect(
     std::vector<std::string> endpoints) const {
   return Client::Connect(Options(std::move(endpoints)));
 }
 
-int EtcdCluster::WaitForLeader(std::chrono::milliseconds timeout) {
+int TestCluster::WaitForLeader(std::chrono::milliseconds timeout) {
   int leader = -1;
   auto probe = [&] {
     ClientOptions options = Options();
@@ -187,7 +241,7 @@ int EtcdCluster::WaitForLeader(std::chrono::milliseconds timeout) {
   return Eventually(probe, timeout) ? leader : -1;
 }
 
-absl::Status EtcdCluster::WaitHealthy(std::chrono::milliseconds timeout) {
+absl::Status TestCluster::WaitHealthy(std::chrono::milliseconds timeout) {
   auto agreed = [&] {
     ClientOptions options = Options();
     options.discover_members = false;
@@ -201,25 +255,32 @@ absl::Status EtcdCluster::WaitHealthy(std::chrono::milliseconds timeout) {
       if (leader != 0 && status->leader() != leader) return false;
       leader = status->leader();
     }
+    // Ready like etcd's ReadyNotify: every member has published its client URLs.
+    auto members = (*client)->MemberList();
+    if (!members.ok() || members->members_size() != size()) return false;
+    for (const auto& member : members->members()) {
+      if (member.clienturls_size() == 0) return false;
+    }
     return true;
   };
   if (Eventually(agreed, timeout)) return absl::OkStatus();
-  return absl::DeadlineExceededError("etcd cluster did not become healthy");
+  return absl::DeadlineExceededError(
+      absl::StrCat(BackendName(backend_), " cluster did not become healthy"));
 }
 
-std::string EtcdCluster::Etcdctl::Output() const {
+std::string TestCluster::Etcdctl::Output() const {
   std::ifstream in(log_path);
   std::stringstream text;
   text << in.rdbuf();
   return text.str();
 }
 
-bool EtcdCluster::Etcdctl::WaitOutput(const std::string& text,
+bool TestCluster::Etcdctl::WaitOutput(const std::string& text,
                                       std::chrono::milliseconds timeout) const {
   return Eventually([&] { return Output().find(text) != std::string::npos; }, timeout);
 }
 
-absl::StatusOr<EtcdCluster::Etcdctl> EtcdCluster::SpawnEtcdctl(
+absl::StatusOr<TestCluster::Etcdctl> TestCluster::SpawnEtcdctl(
     const std::vector<std::string>& args) {
   Etcdctl etcdctl;
   etcdctl.log_path = absl::StrCat(dir_.path(), "/etcdctl-", ++etcdctl_count_, ".log");

@@ -1,6 +1,9 @@
-// Test fixture: a real etcd 3.4 cluster (/usr/bin/etcd) on loopback with free ports and
-// temporary data directories, with fault injection (kill, restart, pause) per member, and
-// helpers to run etcdctl against it.
+// Test fixture: a real 3-member cluster on loopback with free ports and temporary data
+// directories, with fault injection per member (kill, restart, pause, network partition) and
+// helpers to run etcdctl against it. The servers are raftkv (//server:raftkv, a data
+// dependency of the test) or, as a reference, etcd 3.4 (/usr/bin/etcd): both take the same
+// command-line flags. The environment variable RAFTKV_CLIENT_TEST_BACKEND (set per cc_test
+// target in client/BUILD) picks one: "raftkv" (the default) or "etcd".
 #ifndef RAFTKV_CLIENT_CLUSTER_TEST_UTIL_H_
 #define RAFTKV_CLIENT_CLUSTER_TEST_UTIL_H_
 
@@ -12,16 +15,24 @@
 
 #include "absl/status/statusor.h"
 #include "client/client.h"
+#include "client/loopback_partition.h"
 #include "tests/harness/process.h"
 #include "tests/harness/temp_dir.h"
 
 namespace raftkv::client::testing {
 
-class EtcdCluster {
- public:
-  static absl::StatusOr<std::unique_ptr<EtcdCluster>> Start(int members = 3);
-  ~EtcdCluster();
+enum class Backend { kRaftkv, kEtcd };
+// From RAFTKV_CLIENT_TEST_BACKEND; raftkv unless it says "etcd".
+Backend BackendFromEnvironment();
+const char* BackendName(Backend backend);
 
+class TestCluster {
+ public:
+  static absl::StatusOr<std::unique_ptr<TestCluster>> Start(
+      int members = 3, Backend backend = BackendFromEnvironment());
+  ~TestCluster();
+
+  Backend backend() const { return backend_; }
   int size() const { return static_cast<int>(members_.size()); }
   std::string ClientEndpoint(int member) const;
   std::vector<std::string> ClientEndpoints() const;
@@ -34,6 +45,11 @@ class EtcdCluster {
   // SIGSTOP/SIGCONT: the member stops answering but keeps its sockets open, like a partition.
   void Pause(int member);
   void Resume(int member);
+  // Cuts the member off from its peers (iptables on lo, both directions); its client port
+  // stays reachable. Needs root: check PartitionSupported() first. One partition at a time.
+  static absl::Status PartitionSupported();
+  absl::Status Partition(int member);
+  absl::Status Heal();
 
   // The member that currently leads, as seen by a running member; -1 if none within timeout.
   int WaitForLeader(std::chrono::milliseconds timeout);
@@ -63,15 +79,19 @@ class EtcdCluster {
     std::string log_path;
     std::unique_ptr<harness::Process> process;
     bool paused = false;
+    int gid = 0;  // the process runs under its own group, so iptables can match its sockets
   };
-  EtcdCluster() = default;
+  explicit TestCluster(Backend backend) : backend_(backend) {}
   absl::Status Launch(Member& member);
+  std::vector<std::string> ServerArgv(const Member& member) const;
 
+  const Backend backend_;
   harness::TempDir dir_;
   std::string initial_cluster_;
   std::string token_;
   std::vector<Member> members_;
   int etcdctl_count_ = 0;
+  LoopbackPartition partition_;
 };
 
 // Polls `condition` every 10ms until it holds or `timeout` passes.

@@ -1,4 +1,4 @@
-// Session, Mutex and Election against a real etcd cluster, interlocking with etcdctl's
+// Session, Mutex and Election against a real cluster (raftkv or etcd), interlocking with etcdctl's
 // `lock` and `elect` commands running as separate processes.
 #include <gtest/gtest.h>
 
@@ -17,13 +17,13 @@ namespace {
 
 using std::chrono::milliseconds;
 using std::chrono::seconds;
-using testing::EtcdCluster;
 using testing::Eventually;
+using testing::TestCluster;
 
 class RecipesIntegrationTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    auto started = EtcdCluster::Start(3);
+    auto started = TestCluster::Start(3);
     ASSERT_TRUE(started.ok()) << started.status();
     cluster_ = started->release();
   }
@@ -49,10 +49,10 @@ class RecipesIntegrationTest : public ::testing::Test {
     return counted.ok() ? counted->count() : -1;
   }
 
-  static EtcdCluster* cluster_;
+  static TestCluster* cluster_;
   std::unique_ptr<Client> client_;
 };
-EtcdCluster* RecipesIntegrationTest::cluster_ = nullptr;
+TestCluster* RecipesIntegrationTest::cluster_ = nullptr;
 
 TEST_F(RecipesIntegrationTest, SessionLeaseOutlivesItsTtlAndCloseRevokesIt) {
   auto session = NewSession(2);

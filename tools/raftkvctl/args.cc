@@ -10,10 +10,10 @@ namespace {
 
 const std::set<std::string>& ValueFlags() {
   static const auto* flags = new std::set<std::string>{
-      "endpoints",    "write-out",       "lease", "limit",          "rev",
-      "sort-by",      "order",           "ttl",   "meta",           "consistency",
-      "dial-timeout", "command-timeout", "root",  "max-create-rev", "min-create-rev",
-      "max-mod-rev",  "min-mod-rev"};
+      "endpoints",    "write-out",       "lease",    "limit",          "rev",
+      "sort-by",      "order",           "ttl",      "meta",           "consistency",
+      "dial-timeout", "command-timeout", "root",     "max-create-rev", "min-create-rev",
+      "max-mod-rev",  "min-mod-rev",     "peer-urls"};
   return *flags;
 }
 

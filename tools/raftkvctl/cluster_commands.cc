@@ -6,13 +6,17 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "client/kv.h"
 #include "client/lease.h"
 #include "tools/raftkvctl/commands.h"
 
 namespace raftkv::ctl {
 namespace {
+
+std::string MemberHex(uint64_t id) { return absl::StrFormat("%x", id); }
 
 absl::StatusOr<int64_t> LeaseArg(const Context& context) {
   uint64_t id;
@@ -53,6 +57,97 @@ std::unique_ptr<client::Client> SingleEndpointClient(const client::ClientOptions
   options.max_attempts = 1;
   auto client = client::Client::Connect(options);
   return client.ok() ? std::move(*client) : nullptr;
+}
+
+// etcdctl's member table: ID (hex), status, name, peer URLs, client URLs, is learner.
+int MemberList(Context& context) {
+  auto response = context.client->MemberList();
+  if (!response.ok()) return Fail(response.status());
+  if (context.printer.json()) return context.printer.Json(*response), kExitSuccess;
+  for (const auto& member : response->members()) {
+    context.printer.Line(absl::StrCat(
+        MemberHex(member.id()), ", ", member.name().empty() ? "unstarted" : "started", ", ",
+        member.name(), ", ", absl::StrJoin(member.peerurls(), ","), ", ",
+        absl::StrJoin(member.clienturls(), ","), ", ", member.islearner() ? "true" : "false"));
+  }
+  return kExitSuccess;
+}
+
+// --peer-urls, required by add and update; empty when missing.
+std::vector<std::string> PeerUrls(const Context& context) {
+  const std::string urls = context.args.Get("peer-urls");
+  if (urls.empty()) return {};
+  return absl::StrSplit(urls, ',');
+}
+
+int MemberAdd(Context& context) {
+  if (context.words.size() < 2) {
+    std::cerr << "Error: member name not provided" << std::endl;
+    return kExitBadArgs;
+  }
+  if (context.words.size() > 2) {
+    std::cerr << "Error: too many arguments" << std::endl;
+    return kExitBadArgs;
+  }
+  const std::string name = context.words[1];
+  const std::vector<std::string> urls = PeerUrls(context);
+  if (urls.empty()) {
+    std::cerr << "Error: member peer urls not provided" << std::endl;
+    return kExitBadArgs;
+  }
+  auto response = context.client->MemberAdd(urls, context.args.Has("learner"));
+  if (!response.ok()) return Fail(response.status());
+  if (context.printer.json()) return context.printer.Json(*response), kExitSuccess;
+  context.printer.Line(absl::StrFormat("Member %16x added to cluster %16x", response->member().id(),
+                                       response->header().cluster_id()));
+  // The environment the new member needs to join, as etcdctl prints it.
+  std::vector<std::string> initial_cluster;
+  for (const auto& member : response->members()) {
+    const std::string& member_name = member.id() == response->member().id() ? name : member.name();
+    for (const auto& url : member.peerurls()) {
+      initial_cluster.push_back(absl::StrCat(member_name, "=", url));
+    }
+  }
+  context.printer.Line("");
+  context.printer.Line(absl::StrCat("ETCD_NAME=\"", name, "\""));
+  context.printer.Line(
+      absl::StrCat("ETCD_INITIAL_CLUSTER=\"", absl::StrJoin(initial_cluster, ","), "\""));
+  context.printer.Line(
+      absl::StrCat("ETCD_INITIAL_ADVERTISE_PEER_URLS=\"", context.args.Get("peer-urls"), "\""));
+  context.printer.Line("ETCD_INITIAL_CLUSTER_STATE=\"existing\"");
+  return kExitSuccess;
+}
+
+int MemberRemove(Context& context, uint64_t id) {
+  auto response = context.client->MemberRemove(id);
+  if (!response.ok()) return Fail(response.status());
+  if (context.printer.json()) return context.printer.Json(*response), kExitSuccess;
+  context.printer.Line(absl::StrFormat("Member %16x removed from cluster %16x", id,
+                                       response->header().cluster_id()));
+  return kExitSuccess;
+}
+
+int MemberUpdate(Context& context, uint64_t id) {
+  const std::vector<std::string> urls = PeerUrls(context);
+  if (urls.empty()) {
+    std::cerr << "Error: member peer urls not provided" << std::endl;
+    return kExitBadArgs;
+  }
+  auto response = context.client->MemberUpdate(id, urls);
+  if (!response.ok()) return Fail(response.status());
+  if (context.printer.json()) return context.printer.Json(*response), kExitSuccess;
+  context.printer.Line(
+      absl::StrFormat("Member %16x updated in cluster %16x", id, response->header().cluster_id()));
+  return kExitSuccess;
+}
+
+int MemberPromote(Context& context, uint64_t id) {
+  auto response = context.client->MemberPromote(id);
+  if (!response.ok()) return Fail(response.status());
+  if (context.printer.json()) return context.printer.Json(*response), kExitSuccess;
+  context.printer.Line(
+      absl::StrFormat("Member %16x promoted in cluster %16x", id, response->header().cluster_id()));
+  return kExitSuccess;
 }
 
 }  // namespace
@@ -110,18 +205,27 @@ int RunLease(Context& context) {
 }
 
 int RunMember(Context& context) {
-  if (context.words.empty() || context.words[0] != "list") return BadArgs("member list");
-  auto response = context.client->MemberList();
-  if (!response.ok()) return Fail(response.status());
-  if (context.printer.json()) return context.printer.Json(*response), kExitSuccess;
-  for (const auto& member : response->members()) {
-    context.printer.Line(absl::StrCat(LeaseHex(static_cast<int64_t>(member.id())), ", ",
-                                      member.name().empty() ? "unstarted" : "started", ", ",
-                                      member.name(), ", ", absl::StrJoin(member.peerurls(), ","),
-                                      ", ", absl::StrJoin(member.clienturls(), ","), ", ",
-                                      member.islearner() ? "true" : "false"));
+  const std::string sub = context.words.empty() ? "" : context.words[0];
+  if (sub == "list") return MemberList(context);
+  if (sub == "add") return MemberAdd(context);
+  if (sub == "remove" || sub == "update" || sub == "promote") {
+    if (context.words.size() != 2) {
+      std::cerr << "Error: member ID is not provided" << std::endl;
+      return kExitBadArgs;
+    }
+    uint64_t id;
+    if (!absl::SimpleHexAtoi(context.words[1], &id)) {
+      std::cerr << "Error: bad member ID arg (" << context.words[1] << "), expecting ID in Hex"
+                << std::endl;
+      return kExitBadArgs;
+    }
+    if (sub == "remove") return MemberRemove(context, id);
+    if (sub == "update") return MemberUpdate(context, id);
+    return MemberPromote(context, id);
   }
-  return kExitSuccess;
+  return BadArgs(
+      "member list | add <name> --peer-urls=<urls> [--learner] | remove <id> | "
+      "update <id> --peer-urls=<urls> | promote <id>");
 }
 
 int RunEndpoint(Context& context) {

@@ -10,11 +10,6 @@ client::ClientOptions BaseOptions(std::chrono::milliseconds op_timeout) {
   options.dial_timeout = op_timeout;
   options.request_timeout = op_timeout;
   options.discover_members = false;
-  // Detect a paused or cut-off member on open streams (watch, keep-alive) within seconds;
-  // etcd accepts pings every 5 s at most.
-  options.channel.keepalive_time = std::chrono::milliseconds(6000);
-  options.channel.keepalive_timeout = std::chrono::milliseconds(2000);
-  options.channel.max_reconnect_backoff = std::chrono::milliseconds(300);
   return options;
 }
 
