@@ -18,6 +18,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "client/endpoint.h"
+#include "client/leader_watchdog.h"
 #include "client/retry_policy.h"
 #include "proto/rpc.pb.h"
 
@@ -36,6 +37,8 @@ struct ClientOptions {
   // Replace the endpoint list with the members' advertised client URLs at connect time.
   bool discover_members = true;
   ChannelTuning channel;
+  // Watches end their stream and resume elsewhere when their member has no leader.
+  LeaderWatchdogOptions watch_leader_check;
 };
 
 class Client {

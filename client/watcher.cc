@@ -4,6 +4,7 @@
 
 #include "absl/strings/match.h"
 #include "client/client.h"
+#include "client/leader_watchdog.h"
 
 namespace raftkv::client {
 namespace {
@@ -102,13 +103,18 @@ bool WatchHandle::RunStream() {
   }
   auto stream = endpoint->watch().Watch(context.get());
   Next next = Next::kReconnect;
-  if (stream->Write(request)) {
-    etcdserverpb::WatchResponse response;
-    while (stream->Read(&response)) {
-      next = Deliver(response);
-      if (next != Next::kContinue) break;
+  {
+    // The server may not end the stream when its member loses the leader (see
+    // leader_watchdog.h): the watchdog does.
+    LeaderWatchdog watchdog(endpoint, context, client_->options().watch_leader_check);
+    if (stream->Write(request)) {
+      etcdserverpb::WatchResponse response;
+      while (stream->Read(&response)) {
+        next = Deliver(response);
+        if (next != Next::kContinue) break;
+      }
+      if (next == Next::kContinue) next = Next::kReconnect;  // the stream broke
     }
-    if (next == Next::kContinue) next = Next::kReconnect;  // the stream broke
   }
   context->TryCancel();
   stream->Finish();
