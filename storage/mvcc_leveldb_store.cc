@@ -161,6 +161,7 @@ absl::Status LevelDbMvccStore::CommitStaged(MvccTxn& txn, uint64_t applied_index
   }
   if (!txn.HasChanges() && applied_index == 0) return absl::OkStatus();
   // A command that changed nothing need not be durable: replaying it is harmless.
+  db_size_.AddWritten(static_cast<int64_t>(batch->ApproximateSize()));
   return FromLevelDb(db_->Write(WriteOpts(txn.HasChanges()), batch), "write batch");
 }
 

@@ -18,6 +18,7 @@
 
 #include "leveldb/db.h"
 #include "storage/key_index.h"
+#include "storage/mvcc_db_size.h"
 #include "storage/mvcc_fair_shared_mutex.h"
 #include "storage/mvcc_store.h"
 #include "storage/mvcc_txn.h"
@@ -61,7 +62,8 @@ class LevelDbMvccStore : public MvccStore {
   absl::Status Defragment() override;
 
  private:
-  explicit LevelDbMvccStore(Options options) : options_(std::move(options)) {}
+  explicit LevelDbMvccStore(Options options)
+      : options_(std::move(options)), db_size_(options_.path) {}
 
   absl::Status OpenDb();
   absl::Status Load();  // rebuilds index and counters from the database
@@ -96,6 +98,7 @@ class LevelDbMvccStore : public MvccStore {
   int64_t compact_revision_ = -1;
   uint64_t applied_index_ = 0;
   EventSink sink_;  // guarded by write_mu_
+  DbSizeEstimate db_size_;
 };
 
 }  // namespace raftkv::storage

@@ -47,6 +47,7 @@ absl::StatusOr<etcdserverpb::CompactionResponse> LevelDbMvccStore::Compact(
     keep = CompactIndex(revision);
   }
   if (absl::Status s = DeleteCompacted(revision, keep, applied_index); !s.ok()) return s;
+  db_size_.Invalidate();
   etcdserverpb::CompactionResponse response;
   std::unique_lock lock(mu_);
   if (applied_index != 0) applied_index_ = applied_index;
@@ -258,21 +259,16 @@ absl::Status LevelDbMvccStore::ReplaceFromSnapshot(
   db_.reset();
   if (absl::Status s = FinishSnapshotSwap(options_.path); !s.ok()) return s;
   if (absl::Status s = OpenDb(); !s.ok()) return s;
+  db_size_.Invalidate();
   return Load();
 }
 
-int64_t LevelDbMvccStore::DbSizeBytes() const {
-  std::error_code error;
-  int64_t total = 0;
-  for (const auto& entry : std::filesystem::directory_iterator(options_.path, error)) {
-    if (entry.is_regular_file(error)) total += static_cast<int64_t>(entry.file_size(error));
-  }
-  return total;
-}
+int64_t LevelDbMvccStore::DbSizeBytes() const { return db_size_.Bytes(); }
 
 absl::Status LevelDbMvccStore::Defragment() {
   std::shared_lock life(db_life_mu_);
   db_->CompactRange(nullptr, nullptr);
+  db_size_.Invalidate();
   return absl::OkStatus();
 }
 
