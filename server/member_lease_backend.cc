@@ -31,23 +31,7 @@ absl::StatusOr<etcdserverpb::LeaseRevokeResponse> MemberLeaseBackend::Revoke(
 
 absl::StatusOr<int64_t> MemberLeaseBackend::Renew(int64_t id) {
   if (raft_->IsLeader()) return lessor_->Renew(id);
-  auto channel = leader_.Get();
-  if (!channel.ok()) return channel.status();
-  auto stub = etcdserverpb::Lease::NewStub(*channel);
-  grpc::ClientContext context;
-  context.set_deadline(std::chrono::system_clock::now() + kForwardTimeout);
-  auto stream = stub->LeaseKeepAlive(&context);
-  etcdserverpb::LeaseKeepAliveRequest request;
-  request.set_id(id);
-  etcdserverpb::LeaseKeepAliveResponse response;
-  if (!stream->Write(request) || !stream->Read(&response)) {
-    context.TryCancel();
-    return FromGrpcStatus(stream->Finish());
-  }
-  stream->WritesDone();
-  context.TryCancel();  // one answer is all we need; the stream is not reused
-  if (response.ttl() <= 0) return etcd_errors::LeaseNotFound();
-  return response.ttl();
+  return keep_alives_.Renew(id);
 }
 
 absl::StatusOr<etcdserverpb::LeaseTimeToLiveResponse> MemberLeaseBackend::TimeToLive(

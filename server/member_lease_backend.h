@@ -13,6 +13,7 @@
 #include "server/cluster/membership.h"
 #include "server/kv_core.h"
 #include "server/leader_channel.h"
+#include "server/lease/keep_alive_forwarder.h"
 #include "server/lease/lease_service.h"
 #include "server/lease/lessor.h"
 #include "server/raftnode/raft_node.h"
@@ -23,7 +24,11 @@ class MemberLeaseBackend : public lease::LeaseBackend {
  public:
   MemberLeaseBackend(KvCore* core, RaftNode* raft, lease::Lessor* lessor,
                      const Membership* membership)
-      : core_(core), raft_(raft), lessor_(lessor), leader_(raft, membership) {}
+      : core_(core),
+        raft_(raft),
+        lessor_(lessor),
+        leader_(raft, membership),
+        keep_alives_([this] { return leader_.Get(); }) {}
 
   etcdserverpb::ResponseHeader Header() override;
   absl::StatusOr<etcdserverpb::LeaseGrantResponse> Grant(
@@ -39,6 +44,8 @@ class MemberLeaseBackend : public lease::LeaseBackend {
   RaftNode* raft_;
   lease::Lessor* lessor_;
   LeaderChannels leader_;
+  // One long-lived keep-alive stream to the leader, shared by all keep-alives.
+  lease::KeepAliveForwarder keep_alives_;
 };
 
 }  // namespace raftkv::server

@@ -40,6 +40,10 @@ class LeaseStore {
   absl::Status Commit(const std::vector<LeaseRecord>& puts, const std::vector<int64_t>& deletes,
                       uint64_t applied_index);
 
+  // Makes every Commit so far durable (fsync), for stores opened without
+  // sync_writes: called before a snapshot lets the Raft log drop older entries.
+  absl::Status Sync();
+
  private:
   LeaseStore(std::unique_ptr<leveldb::DB> db, bool sync, uint64_t applied_index);
 

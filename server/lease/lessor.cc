@@ -1,6 +1,8 @@
 #include "server/lease/lessor.h"
 
 #include <algorithm>
+#include <cstdio>
+#include <cstdlib>
 #include <limits>
 #include <set>
 #include <utility>
@@ -57,6 +59,11 @@ absl::StatusOr<Lessor::Granted> Lessor::Grant(int64_t id, int64_t ttl, uint64_t 
 
 std::vector<LeaseRecord> Lessor::Export() const {
   std::lock_guard<std::mutex> lock(mu_);
+  if (absl::Status synced = store_->Sync(); !synced.ok()) {
+    std::fprintf(stderr, "lessor: cannot make the lease store durable: %s\n",
+                 synced.ToString().c_str());
+    std::abort();
+  }
   std::vector<LeaseRecord> out;
   for (const auto& [id, lease] : leases_) out.push_back({id, lease.ttl, lease.remaining_ttl});
   return out;

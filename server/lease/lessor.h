@@ -73,7 +73,10 @@ class Lessor {
   bool Exists(int64_t id) const;
 
   // ---- State-machine snapshots. ----
-  // Every lease with its TTL and checkpointed remaining TTL.
+  // Every lease with its TTL and checkpointed remaining TTL. Also makes the
+  // lease store durable (a store opened without sync_writes relies on the Raft
+  // log for durability, and a snapshot lets the log drop the entries before
+  // it); aborts on a failed sync, as a storage I/O error leaves no safe way on.
   std::vector<LeaseRecord> Export() const;
   // Replaces the whole table by `leases` (a snapshot covering `index` was restored).
   // Key attachments are cleared: re-attach from the restored KV store.

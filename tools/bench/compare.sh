@@ -257,7 +257,7 @@ print_watch_table() {
     r_p99="$(field raftkv "$w" '.latency_ms["put-to-event"].p99 * 100 | round / 100')"
     ratio=pending
     if [[ "$e_p99" =~ ^[0-9.]+$ && "$r_p99" =~ ^[0-9.]+$ ]]; then
-      ratio="$(awk -v r="$r_p99" -v e="$e_p99" 'BEGIN { printf "%.2fx", e > 0 ? r / e : 0 }')"
+      ratio="$(awk -v r="$r_p99" -v e="$e_p99" 'BEGIN { printf "%.2fx", (e > 0 ? r / e : 0) }')"
     fi
     e_del="$(field etcd "$w" '"\(.counters.events_received) / \(.counters.events_expected) (\(.counters.events_lost), \(.counters.events_duplicated))"')"
     r_del="$(field raftkv "$w" '"\(.counters.events_received) / \(.counters.events_expected) (\(.counters.events_lost), \(.counters.events_duplicated))"')"
