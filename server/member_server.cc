@@ -199,7 +199,9 @@ absl::Status MemberServer::OpenStore() {
 // Leases live in their own LevelDB; key attachments are rebuilt from the store.
 // Every committed revision's events feed both the lessor's attachments and watchers.
 absl::Status MemberServer::OpenLeasesAndWatch() {
-  auto lease_store = lease::LeaseStore::Open({member_dir_ + "/lease", /*sync_writes=*/true});
+  // No fsync per apply, as for the MVCC store: the WAL is the durable record and
+  // replay re-applies what a power loss took; Lessor::Export syncs before a snapshot.
+  auto lease_store = lease::LeaseStore::Open({member_dir_ + "/lease", /*sync_writes=*/false});
   if (!lease_store.ok()) return lease_store.status();
   lease::LessorOptions options;
   // etcd: the minimum TTL is 1.5 election timeouts, rounded up to whole seconds.
