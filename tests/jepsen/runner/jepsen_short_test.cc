@@ -1,4 +1,4 @@
-// CI slice of the Jepsen-style suite: ~100 s of register + watch workloads against a
+// CI slice of the Jepsen-style suite: ~120 s of register + watch workloads against a
 // 3-member raftkv cluster under kill -9, SIGSTOP and (when iptables is usable)
 // partitions, then linearizability and watch checks.
 #include <iostream>
@@ -16,7 +16,7 @@ TEST(JepsenShortTest, RegisterAndWatchSurviveKillsPausesAndPartitions) {
   options.binary = harness::RunfilePath("server/raftkv");
   options.workloads = {"register", "watch"};
   options.nemeses = {"kill", "pause", "partition"};
-  options.time_limit = std::chrono::seconds(100);
+  options.time_limit = std::chrono::seconds(120);
   auto result = RunJepsen(options, std::cerr);
   ASSERT_TRUE(result.ok()) << result.status();
   std::cerr << result->report;
