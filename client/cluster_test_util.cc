@@ -194,7 +194,25 @@ absl::Status TestCluster::Partition(int member) {
   for (int i = 0; i < size(); ++i) {
     if (i != member) other_peer_ports.push_back(members_[i].peer_port);
   }
-  return partition_.Isolate(members_[member].peer_port, members_[member].gid, other_peer_ports);
+  if (absl::Status isolated =
+          partition_.Isolate(members_[member].peer_port, members_[member].gid, other_peer_ports);
+      !isolated.ok()) {
+    return isolated;
+  }
+  // In effect once the member itself has noticed: it reports no leader (a leader steps down
+  // by CheckQuorum). From then on no entry can reach it, not even on a connection that was
+  // idle when the rules went in.
+  ClientOptions options = Options({ClientEndpoint(member)});
+  options.discover_members = false;
+  auto client = Client::Connect(options);
+  if (!client.ok()) return client.status();
+  auto leaderless = [&] {
+    auto status = (*client)->Status(ClientEndpoint(member));
+    return status.ok() && status->leader() == 0;
+  };
+  if (Eventually(leaderless, std::chrono::seconds(15))) return absl::OkStatus();
+  return absl::DeadlineExceededError(
+      absl::StrCat("member ", members_[member].name, " still has a leader after its partition"));
 }
 
 absl::Status TestCluster::Heal() { return partition_.Heal(); }

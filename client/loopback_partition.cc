@@ -18,6 +18,8 @@ namespace {
 
 constexpr char kIptables[] = "/usr/sbin/iptables";
 constexpr char kCommentPrefix[] = "raftkv-client-test:";
+// Connection marks 0x52a10000 + (pid % 0xffff): distinct per test process.
+constexpr int64_t kMarkBase = 0x52a10000;
 
 harness::CommandResult Iptables(std::vector<std::string> args) {
   // -w: wait for the xtables lock, which other test processes may hold.
@@ -49,7 +51,8 @@ absl::Status LoopbackPartition::Probe() {
   }
   LoopbackPartition probe;
   // A rule that matches nothing real: port 1 on loopback.
-  if (absl::Status added = probe.AddDrop({"-o", "lo", "-p", "tcp", "--dport", "1"}); !added.ok()) {
+  if (absl::Status added = probe.AddRule({"-o", "lo", "-p", "tcp", "--dport", "1", "-j", "DROP"});
+      !added.ok()) {
     return added;
   }
   return probe.Heal();
@@ -74,14 +77,20 @@ void LoopbackPartition::SweepDeadOwners() {
 absl::Status LoopbackPartition::Isolate(int peer_port, int gid,
                                         const std::vector<int>& other_peer_ports) {
   const std::string own = absl::StrCat(peer_port);
-  const std::vector<std::vector<std::string>> drops = {
-      {"-o", "lo", "-p", "tcp", "--dport", own},
-      {"-o", "lo", "-p", "tcp", "--sport", own},
+  // Connections the member opened to its peers carry data both ways (etcd's peers stream
+  // to the member over connections the member dialled). The owner match sees only the
+  // member's own packets, so it marks the connection, and every packet of a marked
+  // connection is dropped, whichever side sent it.
+  const std::string mark = absl::StrCat(kMarkBase + getpid() % 0xffff);
+  const std::vector<std::vector<std::string>> rules = {
+      {"-o", "lo", "-p", "tcp", "--dport", own, "-j", "DROP"},
+      {"-o", "lo", "-p", "tcp", "--sport", own, "-j", "DROP"},
       {"-o", "lo", "-p", "tcp", "-m", "owner", "--gid-owner", absl::StrCat(gid), "-m", "multiport",
-       "--dports", absl::StrJoin(other_peer_ports, ",")},
+       "--dports", absl::StrJoin(other_peer_ports, ","), "-j", "CONNMARK", "--set-mark", mark},
+      {"-o", "lo", "-p", "tcp", "-m", "connmark", "--mark", mark, "-j", "DROP"},
   };
-  for (const auto& match : drops) {
-    if (absl::Status added = AddDrop(match); !added.ok()) {
+  for (const auto& rule : rules) {
+    if (absl::Status added = AddRule(rule); !added.ok()) {
       (void)Heal();
       return added;
     }
@@ -94,11 +103,10 @@ bool LoopbackPartition::active() {
   return !rules_.empty();
 }
 
-absl::Status LoopbackPartition::AddDrop(const std::vector<std::string>& match) {
+absl::Status LoopbackPartition::AddRule(const std::vector<std::string>& rule) {
   std::vector<std::string> spec = {"OUTPUT"};
-  spec.insert(spec.end(), match.begin(), match.end());
   for (std::string& word : OwnComment()) spec.push_back(std::move(word));
-  spec.insert(spec.end(), {"-j", "DROP"});
+  spec.insert(spec.end(), rule.begin(), rule.end());
   std::vector<std::string> add = {"-A"};
   add.insert(add.end(), spec.begin(), spec.end());
   harness::CommandResult result = Iptables(add);

@@ -29,14 +29,15 @@ class LoopbackPartition {
 
   // Drops traffic to and from `peer_port` (the isolated member's peer listener) and the
   // connections that processes of group `gid` (the isolated member, started under its own
-  // gid) open to `other_peer_ports`: peer traffic dies in both directions.
+  // gid) open to `other_peer_ports`, in both directions: peer traffic dies.
   absl::Status Isolate(int peer_port, int gid, const std::vector<int>& other_peer_ports);
   // Deletes every rule added so far; returns the first error but tries them all.
   absl::Status Heal();
   bool active();
 
  private:
-  absl::Status AddDrop(const std::vector<std::string>& match);
+  // Appends `rule` (match and target, e.g. {..., "-j", "DROP"}) to OUTPUT with our comment.
+  absl::Status AddRule(const std::vector<std::string>& rule);
 
   std::mutex mu_;
   std::vector<std::vector<std::string>> rules_;  // full rule specs, for -D
