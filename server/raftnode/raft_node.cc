@@ -179,6 +179,7 @@ void RaftNode::Stop() {
 void RaftNode::Post(LoopTask task) {
   {
     std::lock_guard<std::mutex> lock(loop_mu_);
+    if (stopping_) return;  // the loop is gone: nobody would run it
     loop_tasks_.push_back(std::move(task));
   }
   loop_cv_.notify_one();

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -73,6 +74,8 @@ struct FakeStateMachine {
 };
 
 // Forwards transport callbacks to whichever RaftNode currently runs on this member.
+// Calls go through under the lock, so once Set(nullptr) returns no transport thread
+// is still inside the node that is about to be destroyed.
 class HandlerSlot : public transport::MessageHandler {
  public:
   void Set(transport::MessageHandler* target) {
@@ -80,23 +83,23 @@ class HandlerSlot : public transport::MessageHandler {
     target_ = target;
   }
   void OnMessages(std::vector<raftpb::Message> m) override {
-    if (auto* t = Get()) t->OnMessages(std::move(m));
+    std::lock_guard<std::mutex> lock(mu_);
+    if (target_) target_->OnMessages(std::move(m));
   }
   void OnSnapshot(raftpb::Message m, std::string path) override {
-    if (auto* t = Get()) t->OnSnapshot(std::move(m), std::move(path));
+    std::lock_guard<std::mutex> lock(mu_);
+    if (target_) target_->OnSnapshot(std::move(m), std::move(path));
   }
   void OnUnreachable(uint64_t peer) override {
-    if (auto* t = Get()) t->OnUnreachable(peer);
+    std::lock_guard<std::mutex> lock(mu_);
+    if (target_) target_->OnUnreachable(peer);
   }
   void OnSnapshotStatus(uint64_t peer, bool ok) override {
-    if (auto* t = Get()) t->OnSnapshotStatus(peer, ok);
+    std::lock_guard<std::mutex> lock(mu_);
+    if (target_) target_->OnSnapshotStatus(peer, ok);
   }
 
  private:
-  transport::MessageHandler* Get() {
-    std::lock_guard<std::mutex> lock(mu_);
-    return target_;
-  }
   std::mutex mu_;
   transport::MessageHandler* target_ = nullptr;
 };
@@ -243,6 +246,60 @@ TEST_F(RaftNodeTest, ReadIndexCoversEveryAcknowledgedWrite) {
   auto index = members_[follower]->node->ReadIndex();
   ASSERT_TRUE(index.ok()) << index.status();
   EXPECT_GE(*index, applied_with_x);
+}
+
+TEST_F(RaftNodeTest, ConcurrentAsyncProposalsAreAllAcceptedAndAppliedInOneOrder) {
+  for (uint64_t id = 1; id <= 3; ++id) StartNode(id, true);
+  uint64_t leader = WaitForLeader({1, 2, 3});
+  ASSERT_NE(leader, 0u);
+  AppendVia(leader, "warm-up");
+  constexpr int kThreads = 8, kPerThread = 25;
+  std::mutex mu;
+  std::vector<absl::Status> verdicts;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kPerThread; ++i) {
+        members_[leader]->node->AppendAsync("p" + std::to_string(t) + "-" + std::to_string(i),
+                                            [&](const absl::Status& verdict) {
+                                              std::lock_guard<std::mutex> lock(mu);
+                                              verdicts.push_back(verdict);
+                                            });
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  ASSERT_TRUE(WaitFor([&] {
+    std::lock_guard<std::mutex> lock(mu);
+    return verdicts.size() == size_t(kThreads * kPerThread);
+  }));
+  for (const absl::Status& verdict : verdicts) EXPECT_TRUE(verdict.ok()) << verdict;
+  ASSERT_TRUE(AllHave({1, 2, 3}, 1 + kThreads * kPerThread));
+  EXPECT_EQ(members_[1]->state.Snapshot(), members_[2]->state.Snapshot());
+  EXPECT_EQ(members_[1]->state.Snapshot(), members_[3]->state.Snapshot());
+}
+
+TEST_F(RaftNodeTest, ConcurrentReadIndexCallsEachCoverWritesAppliedBeforeThem) {
+  for (uint64_t id = 1; id <= 3; ++id) StartNode(id, true);
+  uint64_t leader = WaitForLeader({1, 2, 3});
+  ASSERT_NE(leader, 0u);
+  uint64_t follower = leader == 1 ? 2 : 1;
+  std::atomic<bool> failed{false};
+  std::vector<std::thread> readers;
+  for (int r = 0; r < 8; ++r) {
+    readers.emplace_back([&, r] {
+      RaftNode& via = *members_[r % 2 ? leader : follower]->node;
+      for (int i = 0; i < 20; ++i) {
+        // Everything applied on the leader before the call was acknowledged.
+        const uint64_t acknowledged = members_[leader]->node->applied_index();
+        absl::StatusOr<uint64_t> index = via.ReadIndex();
+        if (!index.ok() || *index < acknowledged) failed = true;
+      }
+    });
+  }
+  for (int i = 0; i < 20; ++i) AppendVia(leader, "w" + std::to_string(i));
+  for (std::thread& t : readers) t.join();
+  EXPECT_FALSE(failed);
 }
 
 TEST_F(RaftNodeTest, SurvivesLeaderLossAndRestartedMemberCatchesUp) {
