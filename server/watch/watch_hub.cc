@@ -1,6 +1,8 @@
 #include "server/watch/watch_hub.h"
 
 #include <algorithm>
+#include <map>
+#include <tuple>
 #include <utility>
 
 #include "absl/status/status.h"
@@ -233,12 +235,20 @@ bool WatchHub::CatchUpRound() {
     }
   }
   // Storage reads happen without the hub lock so OnCommit is never delayed.
+  // Watchers of one range that fell behind together (a stream's buffer filled
+  // up) need the same revisions: each distinct read is done once.
+  std::map<std::tuple<std::string, std::string, int64_t, int64_t>, const CatchUpRead*> done;
   for (CatchUpRead& read : reads) {
-    if (read.from <= read.to) {
-      read.events = source_->Events(read.from, read.to, read.watcher->range);
-    } else {
+    if (read.from > read.to) {
       read.events = std::vector<mvccpb::Event>();
+      continue;
     }
+    auto [it, first] =
+        done.try_emplace(std::make_tuple(read.watcher->range.key(), read.watcher->range.range_end(),
+                                         read.from, read.to),
+                         &read);
+    read.events =
+        first ? source_->Events(read.from, read.to, read.watcher->range) : it->second->events;
   }
   bool progressed = false;
   std::lock_guard<std::mutex> lock(mu_);

@@ -41,7 +41,11 @@ struct Watcher;
 
 struct WatchHubOptions {
   // Event responses a stream may hold before its watchers fall back to catch-up.
-  size_t stream_buffer_responses = 128;
+  // etcd holds 128 per stream, but a watcher that overflows it keeps its events
+  // there (victims) while here it re-reads them from storage; and clients put
+  // many watches on one stream, each event of a revision costing one response
+  // per watch. 1024 gives a stream of 100 watches ~10 revisions of slack.
+  size_t stream_buffer_responses = 1024;
   // Revisions read from the EventSource per catch-up response (etcd: 1000).
   int64_t max_revisions_per_catchup = 1000;
   // Watchers served per catch-up round (etcd: 512).

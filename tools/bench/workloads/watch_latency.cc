@@ -167,6 +167,11 @@ class WatchLatencyWorkload : public Workload {
     for (int c = 0; c < env.options->clients; ++c) rngs_.emplace_back(c + 1);
   }
 
+  // Streams still open (Prepare failed) must end before their channels go.
+  ~WatchLatencyWorkload() override {
+    for (auto& stream : streams_) stream->Close();
+  }
+
   absl::Status Prepare() override {
     const int watchers = env_.options->watchers;
     const int per_stream = env_.options->watchers_per_stream;
