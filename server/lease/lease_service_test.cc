@@ -2,6 +2,7 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include <atomic>
 #include <filesystem>
 
 #include "gtest/gtest.h"
@@ -44,7 +45,7 @@ class DirectBackend : public LeaseBackend {
 
  private:
   Lessor* lessor_;
-  uint64_t index_ = 0;
+  std::atomic<uint64_t> index_{0};  // gRPC handler threads grant concurrently
 };
 
 class LeaseServiceTest : public ::testing::Test {
