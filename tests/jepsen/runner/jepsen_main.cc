@@ -31,6 +31,9 @@ ABSL_FLAG(std::string, long_nemeses,
 ABSL_FLAG(int, long_budget_minutes, 30,
           "--long stops starting runs that would not finish within this many minutes");
 ABSL_FLAG(int, members, 3, "cluster size");
+ABSL_FLAG(std::string, hosts, "auto",
+          "auto (network namespaces, else loopback), netns (or fail), loopback (127.0.0.1 + "
+          "iptables; whole-member partitions only)");
 ABSL_FLAG(bool, unsafe_serializable_reads, false,
           "register reads are serializable (expected to be reported as a violation)");
 ABSL_FLAG(int, seed, 1, "random seed");
@@ -73,6 +76,15 @@ int main(int argc, char** argv) {
   base.binary =
       target == "etcd" ? raftkv::harness::kEtcdPath : raftkv::harness::RunfilePath("server/raftkv");
   base.members = absl::GetFlag(FLAGS_members);
+  const std::string hosts = absl::GetFlag(FLAGS_hosts);
+  if (hosts == "netns") {
+    base.hosts = raftkv::jepsen::HostMode::kNetns;
+  } else if (hosts == "loopback") {
+    base.hosts = raftkv::jepsen::HostMode::kLoopback;
+  } else if (hosts != "auto") {
+    std::cerr << "--hosts must be auto, netns or loopback" << std::endl;
+    return 2;
+  }
   base.time_limit = std::chrono::seconds(absl::GetFlag(FLAGS_time_limit));
   base.serializable_reads = absl::GetFlag(FLAGS_unsafe_serializable_reads);
   base.seed = static_cast<uint32_t>(absl::GetFlag(FLAGS_seed));

@@ -56,8 +56,9 @@ void RunSchedule(const RunOptions& options,
     std::advance(it, rng() % nemeses.size());
     const int member = PickTarget(options.target, cluster, rng);
     absl::Status injected = it->second->Inject(member);
+    const std::string fault = it->second->LastFault();
     log << "[jepsen] t=" << elapsed() << "ms " << it->first << " m" << member << ": " << injected
-        << std::endl;
+        << (fault.empty() ? "" : " (" + fault + ")") << std::endl;
     SleepUnlessStopped(options.fault_duration);
     absl::Status healed = it->second->Heal();
     log << "[jepsen] t=" << elapsed() << "ms heal " << it->first << " m" << member << ": " << healed
@@ -132,8 +133,11 @@ absl::StatusOr<RunResult> RunJepsen(const RunOptions& options, std::ostream& log
   JepsenClusterOptions cluster_options;
   cluster_options.binary = options.binary;
   cluster_options.size = options.members;
+  cluster_options.hosts = options.hosts;
   auto cluster = JepsenCluster::Start(cluster_options);
   if (!cluster.ok()) return cluster.status();
+  log << "[jepsen] hosts: " << (*cluster)->network().Mode() << " " << (*cluster)->host_note()
+      << std::endl;
 
   WorkloadSettings settings;
   settings.seed = options.seed;
@@ -146,7 +150,7 @@ absl::StatusOr<RunResult> RunJepsen(const RunOptions& options, std::ostream& log
   }
   // Declared after the cluster and the workloads: destroyed (healed: rules removed,
   // members continued) first, so that workload destructors can still reach the members.
-  NemesisSet nemesis_set = MakeNemeses(options.nemeses, cluster->get(), log);
+  NemesisSet nemesis_set = MakeNemeses(options.nemeses, cluster->get(), log, options.seed);
   result.partitions_skipped = nemesis_set.partitions_skipped;
   result.no_faults = !options.nemeses.empty() && nemesis_set.by_name.empty();
   auto& nemeses = nemesis_set.by_name;

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "tests/jepsen/runner/jepsen_cluster.h"
 #include "tests/jepsen/runner/workload.h"
 
 namespace raftkv::jepsen {
@@ -19,6 +20,8 @@ enum class FaultTarget { kRandom, kLeader, kEither };
 struct RunOptions {
   std::string binary;  // raftkv or /usr/bin/etcd
   int members = 3;
+  // Network namespaces when possible (partial partitions need them), else loopback.
+  HostMode hosts = HostMode::kAuto;
   // Any of AllWorkloadNames() (workload_factory.h); they run side by side on separate keys.
   std::vector<std::string> workloads = {"register", "watch"};
   // Names understood by MakeNemeses (nemesis_factory.h); each fault picks one at random.
