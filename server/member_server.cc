@@ -30,6 +30,10 @@ namespace {
 constexpr int64_t kGrpcOverheadBytes = 512 * 1024;
 // Idle gRPC server threads kept for reuse (idle ones still exit after 10 s).
 constexpr int kMaxIdleGrpcThreads = 1024;
+// Clients may ping as often as every 5 s, like etcd's --grpc-keepalive-min-time default;
+// gRPC's own default (5 min) answers etcd clients' and raftkv's pings with GOAWAY
+// "too_many_pings", which drops their watch streams.
+constexpr int kMinClientPingIntervalMs = 5000;
 
 }  // namespace
 
@@ -397,6 +401,9 @@ absl::Status MemberServer::StartGrpc() {
   // tore it down afterwards; let the pool keep as many threads as are in use.
   builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::MAX_POLLERS,
                               kMaxIdleGrpcThreads);
+  builder.AddChannelArgument(GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS,
+                             kMinClientPingIntervalMs);
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
   builder.SetMaxReceiveMessageSize(int(config_.max_request_bytes + kGrpcOverheadBytes));
   builder.SetMaxSendMessageSize(INT_MAX);
   std::vector<std::unique_ptr<int>> bound_ports;
