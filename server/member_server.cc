@@ -391,6 +391,9 @@ absl::Status MemberServer::StartGrpc() {
     return header;
   };
   watch_context.max_response_bytes = config_.max_request_bytes + kGrpcOverheadBytes;
+  watch_context.has_leader = [this] { return raft_->GetStatus().leader_id != 0; };
+  // etcd checks once per election timeout and gives up after 3 checks without a leader.
+  watch_context.leader_check_interval = absl::Milliseconds(config_.election_timeout_ms);
   services_.push_back(std::make_unique<watch::WatchStreamService>(watch_hub_.get(), watch_context));
   services_.push_back(std::make_unique<lease::LeaseService>(lessor_.get(), lease_backend_.get()));
   services_.push_back(std::make_unique<etcdserverpb::Auth::Service>());

@@ -1,5 +1,6 @@
 #include "server/watch/watch_stream_service.h"
 
+#include <algorithm>
 #include <random>
 #include <thread>
 #include <utility>
@@ -54,25 +55,48 @@ bool WatchStreamService::Send(GrpcWatchStream* grpc_stream, WatchResponse respon
   return true;
 }
 
-void WatchStreamService::WriteLoop(grpc::ServerContext* context, GrpcWatchStream* grpc_stream,
-                                   WatchStream* watch_stream) {
+bool WatchStreamService::RequiresLeader(const grpc::ServerContext& context) const {
+  if (!context_.has_leader) return false;
+  const auto& metadata = context.client_metadata();
+  auto it = metadata.find("hasleader");
+  return it != metadata.end() && it->second == "true";
+}
+
+bool WatchStreamService::WriteLoop(grpc::ServerContext* context, GrpcWatchStream* grpc_stream,
+                                   WatchStream* watch_stream, bool require_leader) {
   absl::Time next_tick = absl::Now() + JitteredProgressInterval();
+  absl::Time next_leader_check =
+      require_leader ? absl::Now() + context_.leader_check_interval : absl::InfiniteFuture();
+  int checks_without_leader = 0;
   while (true) {
     WatchResponse response;
     bool fragment = false;
-    switch (watch_stream->Pop(next_tick, &response, &fragment)) {
+    switch (watch_stream->Pop(std::min(next_tick, next_leader_check), &response, &fragment)) {
       case WatchStream::PopResult::kClosed:
-        return;
+        return true;
       case WatchStream::PopResult::kTimeout:
-        watch_stream->TickProgress();
-        next_tick = absl::Now() + JitteredProgressInterval();
+        if (absl::Now() >= next_leader_check) {
+          checks_without_leader = context_.has_leader() ? 0 : checks_without_leader + 1;
+          if (checks_without_leader >= context_.leader_lost_checks) {
+            // The sync API cannot finish a call whose reader is blocked; cancelling it
+            // ends the stream, and the client reconnects to another member.
+            context->TryCancel();
+            watch_stream->Close();
+            return false;
+          }
+          next_leader_check = absl::Now() + context_.leader_check_interval;
+        }
+        if (absl::Now() >= next_tick) {
+          watch_stream->TickProgress();
+          next_tick = absl::Now() + JitteredProgressInterval();
+        }
         break;
       case WatchStream::PopResult::kResponse:
         if (!Send(grpc_stream, std::move(response), fragment)) {
           // The client is gone: unblock the reader so the call can finish.
           context->TryCancel();
           watch_stream->Close();
-          return;
+          return true;
         }
         break;
     }
@@ -80,8 +104,14 @@ void WatchStreamService::WriteLoop(grpc::ServerContext* context, GrpcWatchStream
 }
 
 grpc::Status WatchStreamService::Watch(grpc::ServerContext* context, GrpcWatchStream* grpc_stream) {
+  const bool require_leader = RequiresLeader(*context);
+  if (require_leader && !context_.has_leader()) {
+    return grpc::Status(grpc::StatusCode::UNAVAILABLE, "etcdserver: no leader");
+  }
   std::shared_ptr<WatchStream> watch_stream = hub_->NewStream();
-  std::thread writer([&] { WriteLoop(context, grpc_stream, watch_stream.get()); });
+  bool leader_kept = true;
+  std::thread writer(
+      [&] { leader_kept = WriteLoop(context, grpc_stream, watch_stream.get(), require_leader); });
   WatchRequest request;
   while (grpc_stream->Read(&request)) {
     switch (request.request_union_case()) {
@@ -102,6 +132,7 @@ grpc::Status WatchStreamService::Watch(grpc::ServerContext* context, GrpcWatchSt
   }
   watch_stream->Close();
   writer.join();
+  if (!leader_kept) return grpc::Status(grpc::StatusCode::UNAVAILABLE, "etcdserver: no leader");
   if (context->IsCancelled()) {
     return grpc::Status(grpc::StatusCode::CANCELLED, "etcdserver: watch canceled");
   }

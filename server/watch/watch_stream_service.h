@@ -23,6 +23,13 @@ struct WatchServerContext {
   // Responses of fragment-enabled watches are split above this size
   // (etcd: max request bytes 1.5 MiB + 512 KiB gRPC overhead).
   size_t max_response_bytes = 2 * 1024 * 1024;
+  // Whether this member currently knows a leader (unset: always). Streams opened with
+  // the metadata "hasleader: true" (clientv3.WithRequireLeader, used by Kubernetes) are
+  // refused without a leader and ended once it has been missing for `leader_lost_checks`
+  // checks in a row, so a client on a partitioned member moves elsewhere (as etcd does).
+  std::function<bool()> has_leader;
+  absl::Duration leader_check_interval = absl::Seconds(1);
+  int leader_lost_checks = 3;
 };
 
 // Splits a response into fragments no larger than max_bytes where possible
@@ -41,10 +48,12 @@ class WatchStreamService final : public etcdserverpb::Watch::Service {
                                               etcdserverpb::WatchRequest>* stream) override;
 
  private:
-  void WriteLoop(grpc::ServerContext* context,
+  // Returns false when the stream was ended because the member lost its leader.
+  bool WriteLoop(grpc::ServerContext* context,
                  grpc::ServerReaderWriter<etcdserverpb::WatchResponse, etcdserverpb::WatchRequest>*
                      grpc_stream,
-                 WatchStream* watch_stream);
+                 WatchStream* watch_stream, bool require_leader);
+  bool RequiresLeader(const grpc::ServerContext& context) const;
   bool Send(grpc::ServerReaderWriter<etcdserverpb::WatchResponse, etcdserverpb::WatchRequest>*
                 grpc_stream,
             etcdserverpb::WatchResponse response, bool fragment);

@@ -2,6 +2,7 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include <atomic>
 #include <memory>
 
 #include "gtest/gtest.h"
@@ -26,6 +27,8 @@ class WatchServiceTest : public ::testing::Test {
       return header;
     };
     context.progress_interval = absl::Milliseconds(100);
+    context.has_leader = [this] { return has_leader_.load(); };
+    context.leader_check_interval = absl::Milliseconds(20);
     service_ = std::make_unique<WatchStreamService>(hub_.get(), context);
     grpc::ServerBuilder builder;
     int port = 0;
@@ -55,6 +58,7 @@ class WatchServiceTest : public ::testing::Test {
     return request;
   }
 
+  std::atomic<bool> has_leader_{true};
   FakeEventSource source_;
   std::unique_ptr<WatchHub> hub_;
   std::unique_ptr<WatchStreamService> service_;
@@ -135,6 +139,50 @@ TEST_F(WatchServiceTest, ClientDisconnectReleasesWatchers) {
     absl::SleepFor(absl::Milliseconds(5));
   }
   EXPECT_EQ(hub_->SyncedWatcherCount(), 0u);
+}
+
+TEST_F(WatchServiceTest, RequireLeaderStreamIsRefusedWithoutLeader) {
+  has_leader_ = false;
+  grpc::ClientContext context;
+  context.AddMetadata("hasleader", "true");
+  auto stream = stub_->Watch(&context);
+  stream->Write(Create("k"));
+  WatchResponse response;
+  EXPECT_FALSE(stream->Read(&response));
+  grpc::Status status = stream->Finish();
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE);
+  EXPECT_EQ(status.error_message(), "etcdserver: no leader");
+}
+
+TEST_F(WatchServiceTest, LosingTheLeaderEndsOnlyRequireLeaderStreams) {
+  grpc::ClientContext strict_context;
+  strict_context.AddMetadata("hasleader", "true");
+  auto strict = stub_->Watch(&strict_context);
+  grpc::ClientContext relaxed_context;
+  auto relaxed = stub_->Watch(&relaxed_context);
+  WatchResponse response;
+  ASSERT_TRUE(strict->Write(Create("k")));
+  ASSERT_TRUE(strict->Read(&response));
+  ASSERT_TRUE(response.created());
+  ASSERT_TRUE(relaxed->Write(Create("k")));
+  ASSERT_TRUE(relaxed->Read(&response));
+  ASSERT_TRUE(response.created());
+
+  has_leader_ = false;
+  // The strict stream ends (Read fails) after a few checks without a leader; the
+  // server's periodic progress notifications are the only other thing it may see.
+  const absl::Time deadline = absl::Now() + absl::Seconds(10);
+  bool ended = false;
+  while (!ended && absl::Now() < deadline) ended = !strict->Read(&response);
+  EXPECT_TRUE(ended);
+  EXPECT_FALSE(strict->Finish().ok());
+
+  // The stream without "hasleader" still delivers events.
+  Commit(source_.Put("k", "after"));
+  bool delivered = false;
+  while (!delivered && relaxed->Read(&response)) delivered = response.events_size() == 1;
+  EXPECT_TRUE(delivered);
+  relaxed_context.TryCancel();
 }
 
 TEST(FragmentWatchResponseTest, SplitsLargeResponsesKeepingEveryEvent) {
