@@ -226,11 +226,11 @@ ClientOptions TestCluster::Options(std::vector<std::string> endpoints) const {
   if (backend_ == Backend::kEtcd) {
     options.channel.keepalive_time = std::chrono::milliseconds(1000);
   } else {
-    // raftkv's client server keeps gRPC's default ping policy (pings no more often than every
-    // 5 min, else GOAWAY too_many_pings, which breaks every stream of the connection): with
-    // 1s pings a watch would be torn down and moved every few seconds, hiding whether the
-    // client handles a silent partitioned member. Ping rarely; the leader watchdog and
-    // per-call deadlines notice dead members.
+    // raftkv's client server, like etcd's default, refuses pings more often than every 5s
+    // (GOAWAY too_many_pings, which breaks every stream of the connection): with 1s pings a
+    // watch would be torn down and moved every few seconds, hiding whether the client handles
+    // a silent partitioned member. Ping rarely; the leader watchdog, the server's hasleader
+    // handling and per-call deadlines notice dead members.
     options.channel.keepalive_time = std::chrono::minutes(5);
   }
   options.max_attempts = 8;
