@@ -429,7 +429,7 @@ bool WatchStream::TryPushEvents(Watcher& watcher, etcdserverpb::WatchResponse re
 }
 
 WatchStream::PopResult WatchStream::Pop(absl::Time deadline, etcdserverpb::WatchResponse* response,
-                                        bool* fragment) {
+                                        bool* fragment, bool* more_queued) {
   Outgoing outgoing;
   bool wake_hub = false;
   {
@@ -444,6 +444,7 @@ WatchStream::PopResult WatchStream::Pop(absl::Time deadline, etcdserverpb::Watch
     if (queue_.empty()) return PopResult::kClosed;
     outgoing = std::move(queue_.front());
     queue_.pop_front();
+    if (more_queued != nullptr) *more_queued = !queue_.empty();
     if (outgoing.counts_against_buffer) {
       --buffered_events_;
     } else {

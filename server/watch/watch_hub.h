@@ -134,8 +134,10 @@ class WatchStream {
 
   enum class PopResult { kResponse, kTimeout, kClosed };
   // Next response in order; `fragment` says whether the watch asked for
-  // fragmentation. prev_kv is filled here (outside the hub lock).
-  PopResult Pop(absl::Time deadline, etcdserverpb::WatchResponse* response, bool* fragment);
+  // fragmentation; `more_queued` (optional) whether another response is already
+  // waiting behind it. prev_kv is filled here (outside the hub lock).
+  PopResult Pop(absl::Time deadline, etcdserverpb::WatchResponse* response, bool* fragment,
+                bool* more_queued = nullptr);
 
   // Removes all watches; Pop then returns kClosed once the queue is drained.
   void Close();

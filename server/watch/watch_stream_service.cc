@@ -44,9 +44,14 @@ absl::Duration WatchStreamService::JitteredProgressInterval() const {
          absl::Nanoseconds(std::uniform_int_distribution<int64_t>(0, jitter_range)(random));
 }
 
-bool WatchStreamService::Send(GrpcWatchStream* grpc_stream, WatchResponse response, bool fragment) {
+etcdserverpb::ResponseHeader WatchStreamService::CurrentHeader() const {
+  return context_.header ? context_.header() : etcdserverpb::ResponseHeader();
+}
+
+bool WatchStreamService::Send(GrpcWatchStream* grpc_stream, WatchResponse response, bool fragment,
+                              const etcdserverpb::ResponseHeader& header) {
   const int64_t revision = response.header().revision();
-  if (context_.header) *response.mutable_header() = context_.header();
+  *response.mutable_header() = header;
   response.mutable_header()->set_revision(revision);
   if (!fragment) return grpc_stream->Write(response);
   for (const WatchResponse& part : FragmentWatchResponse(response, context_.max_response_bytes)) {
@@ -68,10 +73,16 @@ bool WatchStreamService::WriteLoop(grpc::ServerContext* context, GrpcWatchStream
   absl::Time next_leader_check =
       require_leader ? absl::Now() + context_.leader_check_interval : absl::InfiniteFuture();
   int checks_without_leader = 0;
+  // The header (member, term) is read once per burst of responses, not per response:
+  // with many watchers one commit queues a response per watcher.
+  etcdserverpb::ResponseHeader header;
+  bool in_burst = false;
   while (true) {
     WatchResponse response;
     bool fragment = false;
-    switch (watch_stream->Pop(std::min(next_tick, next_leader_check), &response, &fragment)) {
+    bool more_queued = false;
+    switch (watch_stream->Pop(std::min(next_tick, next_leader_check), &response, &fragment,
+                              &more_queued)) {
       case WatchStream::PopResult::kClosed:
         return true;
       case WatchStream::PopResult::kTimeout:
@@ -92,7 +103,9 @@ bool WatchStreamService::WriteLoop(grpc::ServerContext* context, GrpcWatchStream
         }
         break;
       case WatchStream::PopResult::kResponse:
-        if (!Send(grpc_stream, std::move(response), fragment)) {
+        if (!in_burst) header = CurrentHeader();
+        in_burst = more_queued;
+        if (!Send(grpc_stream, std::move(response), fragment, header)) {
           // The client is gone: unblock the reader so the call can finish.
           context->TryCancel();
           watch_stream->Close();

@@ -54,9 +54,13 @@ class WatchStreamService final : public etcdserverpb::Watch::Service {
                      grpc_stream,
                  WatchStream* watch_stream, bool require_leader);
   bool RequiresLeader(const grpc::ServerContext& context) const;
+  // Not corked with gRPC's buffer_hint: with the synchronous API a hinted Write does not
+  // return until something flushes it, and only this thread could.
   bool Send(grpc::ServerReaderWriter<etcdserverpb::WatchResponse, etcdserverpb::WatchRequest>*
                 grpc_stream,
-            etcdserverpb::WatchResponse response, bool fragment);
+            etcdserverpb::WatchResponse response, bool fragment,
+            const etcdserverpb::ResponseHeader& header);
+  etcdserverpb::ResponseHeader CurrentHeader() const;
   absl::Duration JitteredProgressInterval() const;
 
   WatchHub* const hub_;
