@@ -43,6 +43,8 @@ class LoopbackHosts : public HostNetwork {
   const int first_gid_;
   std::mutex mu_;
   std::set<int> isolated_;
+  static constexpr int kFirstConnectionMark = 0x4a0000;
+  int next_mark_ = 0;
   IptablesRules rules_;
 };
 

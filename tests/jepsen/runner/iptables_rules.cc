@@ -65,10 +65,16 @@ void IptablesRules::SweepDeadOwners() {
 }
 
 absl::Status IptablesRules::AddDrop(const std::vector<std::string>& match) {
+  return AddRule(match, {"DROP"});
+}
+
+absl::Status IptablesRules::AddRule(const std::vector<std::string>& match,
+                                    const std::vector<std::string>& target) {
   std::vector<std::string> spec = {"OUTPUT"};
   spec.insert(spec.end(), match.begin(), match.end());
   for (std::string& word : OwnComment()) spec.push_back(std::move(word));
-  spec.insert(spec.end(), {"-j", "DROP"});
+  spec.push_back("-j");
+  spec.insert(spec.end(), target.begin(), target.end());
   std::vector<std::string> add = {"-A"};
   add.insert(add.end(), spec.begin(), spec.end());
   harness::CommandResult result = Iptables(add);

@@ -27,6 +27,10 @@ class IptablesRules {
   // Appends to the OUTPUT chain (on loopback every packet passes OUTPUT, and only OUTPUT
   // can match a socket's owner). `match` is everything between the chain and "-j DROP".
   absl::Status AddDrop(const std::vector<std::string>& match);
+  // Appends an OUTPUT rule with `match` and the given target words (e.g. {"CONNMARK",
+  // "--set-mark", "7"}); removed by RemoveAll like the drops.
+  absl::Status AddRule(const std::vector<std::string>& match,
+                       const std::vector<std::string>& target);
   // Deletes every rule added so far; returns the first error but tries them all.
   absl::Status RemoveAll();
 

@@ -29,6 +29,18 @@ bool Put(JepsenCluster& cluster, int member, const std::string& key, const std::
   return cluster.Kv(member).Put(&context, request, &response).ok();
 }
 
+// The member's own copy of `key` (serializable read: no Raft round trip), "" if absent.
+std::string LocalValue(JepsenCluster& cluster, int member, const std::string& key) {
+  etcdserverpb::RangeRequest request;
+  request.set_key(key);
+  request.set_serializable(true);
+  etcdserverpb::RangeResponse response;
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(1));
+  if (!cluster.Kv(member).Range(&context, request, &response).ok()) return "<error>";
+  return response.kvs_size() == 1 ? response.kvs(0).value() : "";
+}
+
 template <typename Condition>
 bool Eventually(Condition condition, std::chrono::seconds timeout) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
@@ -96,6 +108,9 @@ TEST_P(IsolatedLeaderTest, IsolatedLeaderLosesWritesMajorityKeepsThem) {
                          std::chrono::seconds(20)));
   // The isolated member cannot commit anything for as long as the cut lasts.
   for (int attempt = 0; attempt < 3; ++attempt) EXPECT_FALSE(Put(c, leader, "k", "minority"));
+  // Nor does it hear of the majority's write: no traffic crosses the cut in either
+  // direction, also not over connections the isolated member dialled before the cut.
+  EXPECT_NE(LocalValue(c, leader, "k"), "majority");
 
   ASSERT_TRUE(nemesis.Heal().ok());
   EXPECT_GE(c.WaitForLeader(std::chrono::seconds(30)), 0);
