@@ -184,18 +184,18 @@ absl::Status TestCluster::PartitionSupported() {
   if (!CanSwitchGroup()) {
     return absl::FailedPreconditionError("partitions need root and /usr/bin/setpriv");
   }
-  LoopbackPartition::SweepDeadOwners();
-  return LoopbackPartition::Probe();
+  harness::IptablesRules::SweepDeadOwners();
+  return harness::IptablesRules::Probe();
 }
 
 absl::Status TestCluster::Partition(int member) {
-  if (partition_.active()) return absl::FailedPreconditionError("a partition is already active");
+  if (!partition_.Empty()) return absl::FailedPreconditionError("a partition is already active");
   std::vector<int> other_peer_ports;
   for (int i = 0; i < size(); ++i) {
     if (i != member) other_peer_ports.push_back(members_[i].peer_port);
   }
-  if (absl::Status isolated =
-          partition_.Isolate(members_[member].peer_port, members_[member].gid, other_peer_ports);
+  if (absl::Status isolated = partition_.IsolatePeerTraffic(members_[member].peer_port,
+                                                            members_[member].gid, other_peer_ports);
       !isolated.ok()) {
     return isolated;
   }
@@ -215,7 +215,7 @@ absl::Status TestCluster::Partition(int member) {
       absl::StrCat("member ", members_[member].name, " still has a leader after its partition"));
 }
 
-absl::Status TestCluster::Heal() { return partition_.Heal(); }
+absl::Status TestCluster::Heal() { return partition_.RemoveAll(); }
 
 ClientOptions TestCluster::Options(std::vector<std::string> endpoints) const {
   ClientOptions options;

@@ -15,7 +15,7 @@
 
 #include "absl/status/statusor.h"
 #include "client/client.h"
-#include "client/loopback_partition.h"
+#include "tests/harness/iptables_rules.h"
 #include "tests/harness/process.h"
 #include "tests/harness/temp_dir.h"
 
@@ -91,7 +91,7 @@ class TestCluster {
   std::string token_;
   std::vector<Member> members_;
   int etcdctl_count_ = 0;
-  LoopbackPartition partition_;
+  harness::IptablesRules partition_;
 };
 
 // Polls `condition` every 10ms until it holds or `timeout` passes.

@@ -53,34 +53,11 @@ absl::Status LoopbackHosts::Cut(const std::vector<Link>& links) {
 }
 
 absl::Status LoopbackHosts::Isolate(int member) {
-  const std::string own_port = absl::StrCat(peer_ports_[member]);
-  std::vector<std::string> other_ports;
+  std::vector<int> other_ports;
   for (int i = 0; i < static_cast<int>(peer_ports_.size()); ++i) {
-    if (i != member) other_ports.push_back(absl::StrCat(peer_ports_[i]));
+    if (i != member) other_ports.push_back(peer_ports_[i]);
   }
-  const std::vector<std::vector<std::string>> drops = {
-      {"-o", "lo", "-p", "tcp", "--dport", own_port},
-      {"-o", "lo", "-p", "tcp", "--sport", own_port},
-  };
-  for (const auto& match : drops) {
-    if (absl::Status added = rules_.AddDrop(match); !added.ok()) return added;
-  }
-  if (other_ports.empty()) return absl::OkStatus();
-  // Connections the member dialled carry its peers' data too (they answer and stream
-  // over them). The owner match sees only the member's own packets, so it marks the
-  // connection and every packet of a marked connection is dropped, whichever side sent
-  // it. A fresh mark per isolation: connections marked by an earlier, healed isolation
-  // of another member must not be cut by this one.
-  const std::string mark = absl::StrCat(kFirstConnectionMark + (next_mark_++ % 0xffff));
-  const std::vector<std::string> own_dials = {
-      "-o", "lo",        "-p",          "tcp",
-      "-m", "owner",     "--gid-owner", absl::StrCat(Gid(member)),
-      "-m", "multiport", "--dports",    absl::StrJoin(other_ports, ",")};
-  if (absl::Status added = rules_.AddRule(own_dials, {"CONNMARK", "--set-mark", mark});
-      !added.ok()) {
-    return added;
-  }
-  return rules_.AddDrop({"-o", "lo", "-p", "tcp", "-m", "connmark", "--mark", mark});
+  return rules_.IsolatePeerTraffic(peer_ports_[member], Gid(member), other_ports);
 }
 
 absl::Status LoopbackHosts::HealAll() {

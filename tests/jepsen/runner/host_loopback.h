@@ -15,8 +15,8 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "tests/harness/iptables_rules.h"
 #include "tests/jepsen/runner/host_network.h"
-#include "tests/jepsen/runner/iptables_rules.h"
 
 namespace raftkv::jepsen {
 
@@ -43,9 +43,7 @@ class LoopbackHosts : public HostNetwork {
   const int first_gid_;
   std::mutex mu_;
   std::set<int> isolated_;
-  static constexpr int kFirstConnectionMark = 0x4a0000;
-  int next_mark_ = 0;
-  IptablesRules rules_;
+  harness::IptablesRules rules_;
 };
 
 // The members a set of cut links isolates completely, when every link has such an endpoint;

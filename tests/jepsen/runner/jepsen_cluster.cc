@@ -13,11 +13,11 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "tests/harness/iptables_rules.h"
 #include "tests/harness/network.h"
 #include "tests/jepsen/runner/host_loopback.h"
 #include "tests/jepsen/runner/host_netns.h"
 #include "tests/jepsen/runner/host_socket.h"
-#include "tests/jepsen/runner/iptables_rules.h"
 
 namespace raftkv::jepsen {
 namespace {
@@ -79,7 +79,7 @@ absl::StatusOr<std::unique_ptr<JepsenCluster>> JepsenCluster::Start(
 absl::Status JepsenCluster::SetUpHosts() {
   members_.resize(options_.size);
   NetnsHosts::SweepDeadOwners();
-  IptablesRules::SweepDeadOwners();
+  harness::IptablesRules::SweepDeadOwners();
   if (options_.hosts != HostMode::kLoopback) {
     auto netns = NetnsHosts::Create(options_.size);
     if (netns.ok()) {

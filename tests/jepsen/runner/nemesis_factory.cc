@@ -3,7 +3,7 @@
 #include <random>
 
 #include "absl/strings/str_cat.h"
-#include "tests/jepsen/runner/iptables_rules.h"
+#include "tests/harness/iptables_rules.h"
 #include "tests/jepsen/runner/kill_nemesis.h"
 #include "tests/jepsen/runner/member_nemesis.h"
 #include "tests/jepsen/runner/nemesis_partitions.h"
@@ -50,7 +50,7 @@ absl::Status PartitionUsable(const std::string& name, JepsenCluster* cluster) {
     return absl::UnimplementedError(
         absl::StrCat(network.Mode(), " hosts cut only whole members (", cluster->host_note(), ")"));
   }
-  if (absl::Status iptables = IptablesRules::Probe(); !iptables.ok()) {
+  if (absl::Status iptables = harness::IptablesRules::Probe(); !iptables.ok()) {
     return absl::UnavailableError(absl::StrCat("iptables unusable: ", iptables.ToString()));
   }
   return absl::OkStatus();
