@@ -40,15 +40,6 @@ Backend BackendFromEnvironment() {
 
 const char* BackendName(Backend backend) { return backend == Backend::kEtcd ? "etcd" : "raftkv"; }
 
-bool Eventually(const std::function<bool()>& condition, std::chrono::milliseconds timeout) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (!condition()) {
-    if (std::chrono::steady_clock::now() >= deadline) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  return true;
-}
-
 absl::StatusOr<std::unique_ptr<TestCluster>> TestCluster::Start(int members, Backend backend) {
   std::unique_ptr<TestCluster> cluster(new TestCluster(backend));
   std::set<int> used;

@@ -15,6 +15,7 @@
 
 #include "absl/status/statusor.h"
 #include "client/client.h"
+#include "tests/harness/eventually.h"
 #include "tests/harness/iptables_rules.h"
 #include "tests/harness/process.h"
 #include "tests/harness/temp_dir.h"
@@ -94,8 +95,8 @@ class TestCluster {
   harness::IptablesRules partition_;
 };
 
-// Polls `condition` every 10ms until it holds or `timeout` passes.
-bool Eventually(const std::function<bool()>& condition, std::chrono::milliseconds timeout);
+// Waits on a condition with a deadline (tests/harness/eventually.h).
+using harness::Eventually;
 
 }  // namespace raftkv::client::testing
 

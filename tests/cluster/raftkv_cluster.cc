@@ -22,15 +22,6 @@ std::string Url(int port) { return absl::StrCat("http://127.0.0.1:", port); }
 
 }  // namespace
 
-bool Eventually(const std::function<bool()>& condition, std::chrono::milliseconds timeout) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (!condition()) {
-    if (std::chrono::steady_clock::now() >= deadline) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  return true;
-}
-
 std::string RaftkvBinary() { return harness::RunfilePath("server/raftkv"); }
 
 absl::StatusOr<std::unique_ptr<RaftkvCluster>> RaftkvCluster::Start(const ClusterOptions& options) {

@@ -16,6 +16,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "tests/cluster/member_rpc.h"
+#include "tests/harness/eventually.h"
 #include "tests/harness/process.h"
 #include "tests/harness/temp_dir.h"
 
@@ -98,8 +99,8 @@ class RaftkvCluster {
   std::vector<Member> members_;
 };
 
-// Polls `condition` every 20 ms until it holds or `timeout` passes.
-bool Eventually(const std::function<bool()>& condition, std::chrono::milliseconds timeout);
+// Waits on a condition with a deadline (tests/harness/eventually.h).
+using harness::Eventually;
 
 // Path of the raftkv binary shipped as a data dependency.
 std::string RaftkvBinary();

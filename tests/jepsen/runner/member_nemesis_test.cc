@@ -8,41 +8,15 @@
 #include <set>
 
 #include "gtest/gtest.h"
+#include "tests/harness/eventually.h"
 #include "tests/harness/runfiles.h"
 #include "tests/jepsen/runner/jepsen_cluster.h"
+#include "tests/jepsen/runner/nemesis_test_support.h"
 
 namespace raftkv::jepsen {
 namespace {
 
-bool Put(JepsenCluster& cluster, int member, const std::string& key, const std::string& value) {
-  etcdserverpb::PutRequest request;
-  request.set_key(key);
-  request.set_value(value);
-  etcdserverpb::PutResponse response;
-  grpc::ClientContext context;
-  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(2));
-  return cluster.Kv(member).Put(&context, request, &response).ok();
-}
-
-std::string Get(JepsenCluster& cluster, int member, const std::string& key) {
-  etcdserverpb::RangeRequest request;
-  request.set_key(key);
-  etcdserverpb::RangeResponse response;
-  grpc::ClientContext context;
-  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(2));
-  if (!cluster.Kv(member).Range(&context, request, &response).ok()) return "<error>";
-  return response.kvs_size() == 1 ? response.kvs(0).value() : "<none>";
-}
-
-template <typename Condition>
-bool Eventually(Condition condition, std::chrono::seconds timeout) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (condition()) return true;
-    usleep(100 * 1000);
-  }
-  return false;
-}
+using harness::Eventually;
 
 std::set<uint64_t> MemberIds(JepsenCluster& cluster, int asked) {
   auto stub = etcdserverpb::Cluster::NewStub(cluster.Channel(asked));
@@ -74,7 +48,7 @@ TEST_P(MemberNemesisTest, RemovedLeaderComesBackAsANewMemberAndCatchesUp) {
   const int other = (leader + 1) % 3;
   const std::set<uint64_t> ids_before = MemberIds(c, other);
   ASSERT_EQ(ids_before.size(), 3u);
-  ASSERT_TRUE(Eventually([&] { return Put(c, other, "k", "v1"); }, std::chrono::seconds(10)));
+  ASSERT_TRUE(Eventually([&] { return PutOn(c, other, "k", "v1"); }, std::chrono::seconds(10)));
 
   MemberNemesis nemesis(&c);
   for (int target : {leader, other}) {
@@ -86,7 +60,8 @@ TEST_P(MemberNemesisTest, RemovedLeaderComesBackAsANewMemberAndCatchesUp) {
     EXPECT_TRUE(
         Eventually([&] { return MemberIds(c, survivor).size() == 2; }, std::chrono::seconds(10)));
     const std::string value = "while-m" + std::to_string(target) + "-removed";
-    EXPECT_TRUE(Eventually([&] { return Put(c, survivor, "k", value); }, std::chrono::seconds(20)));
+    EXPECT_TRUE(
+        Eventually([&] { return PutOn(c, survivor, "k", value); }, std::chrono::seconds(20)));
 
     absl::Status healed = nemesis.Heal();
     ASSERT_TRUE(healed.ok()) << healed << "\n" << c.Log(target);
@@ -95,10 +70,11 @@ TEST_P(MemberNemesisTest, RemovedLeaderComesBackAsANewMemberAndCatchesUp) {
     const std::set<uint64_t> ids_after = MemberIds(c, survivor);
     EXPECT_EQ(ids_after.size(), 3u);
     EXPECT_NE(ids_after, ids_before);  // the re-added member has a new id
-    EXPECT_TRUE(Eventually([&] { return Get(c, target, "k") == value; }, std::chrono::seconds(20)))
-        << Get(c, target, "k") << "\n"
+    EXPECT_TRUE(
+        Eventually([&] { return ReadOn(c, target, "k") == value; }, std::chrono::seconds(20)))
+        << ReadOn(c, target, "k") << "\n"
         << c.Log(target);
-    EXPECT_TRUE(Eventually([&] { return Put(c, target, "k", value + "-after"); },
+    EXPECT_TRUE(Eventually([&] { return PutOn(c, target, "k", value + "-after"); },
                            std::chrono::seconds(20)));
   }
   // A removed member cannot be restarted by mistake (its data is gone).

@@ -11,45 +11,17 @@
 
 #include "absl/strings/match.h"
 #include "gtest/gtest.h"
+#include "tests/harness/eventually.h"
 #include "tests/harness/runfiles.h"
 #include "tests/jepsen/runner/jepsen_cluster.h"
 #include "tests/jepsen/runner/nemesis_factory.h"
 #include "tests/jepsen/runner/nemesis_partitions.h"
+#include "tests/jepsen/runner/nemesis_test_support.h"
 
 namespace raftkv::jepsen {
 namespace {
 
-bool Put(JepsenCluster& cluster, int member, const std::string& key, const std::string& value) {
-  etcdserverpb::PutRequest request;
-  request.set_key(key);
-  request.set_value(value);
-  etcdserverpb::PutResponse response;
-  grpc::ClientContext context;
-  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(1));
-  return cluster.Kv(member).Put(&context, request, &response).ok();
-}
-
-// The member's own copy of `key` (serializable read: no Raft round trip), "" if absent.
-std::string LocalValue(JepsenCluster& cluster, int member, const std::string& key) {
-  etcdserverpb::RangeRequest request;
-  request.set_key(key);
-  request.set_serializable(true);
-  etcdserverpb::RangeResponse response;
-  grpc::ClientContext context;
-  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(1));
-  if (!cluster.Kv(member).Range(&context, request, &response).ok()) return "<error>";
-  return response.kvs_size() == 1 ? response.kvs(0).value() : "";
-}
-
-template <typename Condition>
-bool Eventually(Condition condition, std::chrono::seconds timeout) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (condition()) return true;
-    usleep(100 * 1000);
-  }
-  return false;
-}
+using harness::Eventually;
 
 absl::StatusOr<std::unique_ptr<JepsenCluster>> StartCluster(int size,
                                                             HostMode hosts = HostMode::kAuto) {
@@ -67,7 +39,7 @@ std::vector<Link> BridgeLinksForTest(int size) {
 
 bool EveryMemberWrites(JepsenCluster& cluster) {
   for (int member = 0; member < cluster.size(); ++member) {
-    if (!Eventually([&] { return Put(cluster, member, "healed", std::to_string(member)); },
+    if (!Eventually([&] { return PutOn(cluster, member, "healed", std::to_string(member)); },
                     std::chrono::seconds(20))) {
       return false;
     }
@@ -104,13 +76,14 @@ TEST_P(IsolatedLeaderTest, IsolatedLeaderLosesWritesMajorityKeepsThem) {
   EXPECT_TRUE(absl::StrContains(nemesis.LastFault(), alone + " sees {" + alone + "}"))
       << nemesis.LastFault();
   const int majority_member = (leader + 1) % 3;
-  EXPECT_TRUE(Eventually([&] { return Put(c, majority_member, "k", "majority"); },
+  EXPECT_TRUE(Eventually([&] { return PutOn(c, majority_member, "k", "majority"); },
                          std::chrono::seconds(20)));
   // The isolated member cannot commit anything for as long as the cut lasts.
-  for (int attempt = 0; attempt < 3; ++attempt) EXPECT_FALSE(Put(c, leader, "k", "minority"));
+  for (int attempt = 0; attempt < 3; ++attempt)
+    EXPECT_FALSE(PutOn(c, leader, "k", "minority", std::chrono::seconds(1)));
   // Nor does it hear of the majority's write: no traffic crosses the cut in either
   // direction, also not over connections the isolated member dialled before the cut.
-  EXPECT_NE(LocalValue(c, leader, "k"), "majority");
+  EXPECT_NE(ReadOn(c, leader, "k", ReadMode::kSerializable), "majority");
 
   ASSERT_TRUE(nemesis.Heal().ok());
   EXPECT_GE(c.WaitForLeader(std::chrono::seconds(30)), 0);
@@ -151,7 +124,7 @@ TEST(PartitionNemesisTest, FiveMemberRingAndBridgeKeepAMajorityAndHeal) {
     EXPECT_TRUE(Eventually(
         [&] {
           for (int member = 0; member < 5; ++member) {
-            if (Put(c, member, "k", name)) return true;
+            if (PutOn(c, member, "k", name)) return true;
           }
           return false;
         },
