@@ -16,7 +16,10 @@
 namespace raftkv::jepsen {
 namespace {
 
-using harness::Eventually;
+// Polls every 100 ms: the remove/re-add cycles are paced like a nemesis, not a race.
+bool Eventually(const std::function<bool()>& condition, std::chrono::milliseconds timeout) {
+  return harness::Eventually(condition, timeout, std::chrono::milliseconds(100));
+}
 
 std::set<uint64_t> MemberIds(JepsenCluster& cluster, int asked) {
   auto stub = etcdserverpb::Cluster::NewStub(cluster.Channel(asked));
@@ -80,7 +83,8 @@ TEST_P(MemberNemesisTest, RemovedLeaderComesBackAsANewMemberAndCatchesUp) {
   // A removed member cannot be restarted by mistake (its data is gone).
   ASSERT_TRUE(nemesis.Inject(0).ok());
   EXPECT_EQ(c.Restart(0).code(), absl::StatusCode::kFailedPrecondition);
-  ASSERT_TRUE(nemesis.Heal().ok());
+  absl::Status final_heal = nemesis.Heal();
+  ASSERT_TRUE(final_heal.ok()) << final_heal << "\n" << c.Log(0);
 }
 
 INSTANTIATE_TEST_SUITE_P(Targets, MemberNemesisTest, ::testing::Values("raftkv", "etcd"));
