@@ -9,6 +9,8 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "grpcpp/server_builder.h"
 #include "server/api/cluster_service.h"
 #include "server/api/kv_service.h"
@@ -34,6 +36,8 @@ constexpr int kMaxIdleGrpcThreads = 1024;
 // gRPC's own default (5 min) answers etcd clients' and raftkv's pings with GOAWAY
 // "too_many_pings", which drops their watch streams.
 constexpr int kMinClientPingIntervalMs = 5000;
+// How long a joining member keeps asking the existing members for a list that has it.
+constexpr absl::Duration kJoinRetryFor = absl::Seconds(5);
 
 }  // namespace
 
@@ -161,24 +165,37 @@ absl::Status MemberServer::JoinMembership() {
       }
     }
   }
-  auto info = transport::FetchClusterInfo(peer_urls);
-  if (!info.ok()) {
-    return absl::UnavailableError("cannot join: no existing member answered (" +
-                                  info.status().ToString() + ")");
-  }
-  membership_->ReplaceWith(*info);
-  for (const Member& m : membership_->List()) {
+  // The member asked may not have applied the 'member add' yet (a follower, a moment
+  // after the leader answered it), or may be restarting: ask again for a short while
+  // before giving up.
+  const absl::Time deadline = absl::Now() + kJoinRetryFor;
+  absl::Status last;
+  do {
+    auto info = transport::FetchClusterInfo(peer_urls);
+    if (info.ok()) {
+      membership_->ReplaceWith(*info);
+      member_id_ = OwnIdIn(membership_->List());
+      if (member_id_ != 0) return membership_store_->Save(membership_->ToProto(), 0);
+      last = absl::FailedPreconditionError(
+          "cannot join: this member's peer URLs were not added with 'member add' first");
+    } else {
+      last = absl::UnavailableError("cannot join: no existing member answered (" +
+                                    info.status().ToString() + ")");
+    }
+    absl::SleepFor(absl::Milliseconds(200));
+  } while (absl::Now() < deadline);
+  return last;
+}
+
+uint64_t MemberServer::OwnIdIn(const std::vector<Member>& members) const {
+  for (const Member& m : members) {
     for (const auto& url : config_.initial_advertise_peer_urls) {
       if (std::find(m.peer_urls.begin(), m.peer_urls.end(), url) != m.peer_urls.end()) {
-        member_id_ = m.id;
+        return m.id;
       }
     }
   }
-  if (member_id_ == 0) {
-    return absl::FailedPreconditionError(
-        "cannot join: this member's peer URLs were not added with 'member add' first");
-  }
-  return membership_store_->Save(membership_->ToProto(), 0);
+  return 0;
 }
 
 absl::Status MemberServer::OpenStore() {

@@ -54,6 +54,8 @@ class MemberServer {
   absl::Status LoadMembership();
   absl::Status BootstrapMembership();
   absl::Status JoinMembership();
+  // The id the fetched member list gives this member (by its advertised peer URLs), 0 if none.
+  uint64_t OwnIdIn(const std::vector<Member>& members) const;
   absl::Status OpenStore();
   absl::Status OpenLeasesAndWatch();
   void Housekeeping();

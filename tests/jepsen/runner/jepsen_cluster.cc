@@ -160,7 +160,9 @@ absl::Status JepsenCluster::Launch(int index) {
       !WaitUntilConnectable(Address(index), member.client_port, std::chrono::milliseconds(100))) {
     if (!Running(index) || std::chrono::steady_clock::now() >= deadline) {
       return absl::UnavailableError(
-          absl::StrCat("member ", member.name, " did not listen; log:\n", Log(index)));
+          absl::StrCat("member ", member.name, " did not listen (wait status ",
+                       member.process->WaitForExit(std::chrono::milliseconds(0)).value_or(-1),
+                       "); log:\n", Log(index)));
     }
   }
   return absl::OkStatus();
