@@ -32,10 +32,22 @@ class WatchFailoverTest : public cluster_test::ThreeMemberClusterTest {
     return endpoints;
   }
 
+  // A member that has just started may not know its leader yet and answers "no leader"
+  // (as a linearizable read must): ask again until it does.
   int64_t CurrentRevision(int member) {
-    auto snapshot = LeaseRpc(cluster_->ClientEndpoint(member)).RangePrefix(kPrefix);
-    EXPECT_TRUE(snapshot.ok()) << snapshot.status();
-    return snapshot.ok() ? snapshot->revision : -1;
+    LeaseRpc rpc(cluster_->ClientEndpoint(member));
+    int64_t revision = -1;
+    absl::Status last;
+    EXPECT_TRUE(Eventually(
+        [&] {
+          auto snapshot = rpc.RangePrefix(kPrefix);
+          if (!snapshot.ok()) last = snapshot.status();
+          if (snapshot.ok()) revision = snapshot->revision;
+          return snapshot.ok();
+        },
+        seconds(10)))
+        << last;
+    return revision;
   }
 
   void WaitForMoreWrites(const WriteLoad& load, int more) {
