@@ -69,11 +69,13 @@ void ApplyConfChangeToMembership(const raftpb::ConfChange& change, Membership* m
 absl::StatusOr<Member> ClusterAdmin::AddMember(const std::vector<std::string>& peer_urls,
                                                bool is_learner) {
   if (absl::Status s = membership_->CheckCanAdd(peer_urls); !s.ok()) return s;
-  const int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
-                          std::chrono::system_clock::now().time_since_epoch())
-                          .count();
+  const int64_t now_micros = std::chrono::duration_cast<std::chrono::microseconds>(
+                                 std::chrono::system_clock::now().time_since_epoch())
+                                 .count();
   Member member;
-  member.id = ComputeMemberId(peer_urls, cluster_token_, now);
+  member.id = FreshMemberId(peer_urls, cluster_token_, now_micros, [this](uint64_t id) {
+    return membership_->Contains(id) || membership_->IsRemoved(id);
+  });
   member.peer_urls = peer_urls;
   member.is_learner = is_learner;
   raftpb::ConfChange change;

@@ -20,13 +20,21 @@ uint64_t First8BytesOfSha1(const std::string& bytes) {
 }  // namespace
 
 uint64_t ComputeMemberId(std::vector<std::string> peer_urls, const std::string& cluster_token,
-                         int64_t unix_seconds) {
+                         int64_t salt) {
   std::sort(peer_urls.begin(), peer_urls.end());
   std::string input;
   for (const std::string& url : peer_urls) input += url;
   input += cluster_token;
-  if (unix_seconds >= 0) input += std::to_string(unix_seconds);
+  if (salt >= 0) input += std::to_string(salt);
   return First8BytesOfSha1(input);
+}
+
+uint64_t FreshMemberId(const std::vector<std::string>& peer_urls, const std::string& cluster_token,
+                       int64_t now_micros, const std::function<bool(uint64_t)>& taken) {
+  for (int64_t salt = now_micros;; ++salt) {
+    const uint64_t id = ComputeMemberId(peer_urls, cluster_token, salt);
+    if (id != 0 && !taken(id)) return id;  // 0 means "no member" on the wire
+  }
 }
 
 uint64_t ComputeClusterId(std::vector<uint64_t> member_ids) {

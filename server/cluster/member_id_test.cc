@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
+
 namespace raftkv::server {
 namespace {
 
@@ -22,6 +24,19 @@ TEST(MemberIdTest, TokenAndTimeChangeTheId) {
   uint64_t base = ComputeMemberId({"http://a:1"}, "t");
   EXPECT_NE(base, ComputeMemberId({"http://a:1"}, "u"));
   EXPECT_NE(base, ComputeMemberId({"http://a:1"}, "t", 1700000000));
+}
+
+// The nemesis case: the same URLs re-added within the same second (or microsecond)
+// as a removed member must not get the removed member's ID.
+TEST(MemberIdTest, FreshMemberIdSkipsTakenIds) {
+  const std::vector<std::string> urls = {"http://a:1"};
+  const uint64_t first = FreshMemberId(urls, "t", 42, [](uint64_t) { return false; });
+  EXPECT_EQ(first, ComputeMemberId(urls, "t", 42));
+  std::set<uint64_t> removed = {first};
+  const uint64_t again =
+      FreshMemberId(urls, "t", 42, [&](uint64_t id) { return removed.count(id) > 0; });
+  EXPECT_NE(again, first);
+  EXPECT_EQ(again, ComputeMemberId(urls, "t", 43));
 }
 
 TEST(MemberIdTest, ClusterIdIgnoresMemberOrder) {

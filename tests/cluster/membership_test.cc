@@ -2,6 +2,7 @@
 // as a learner, catches up, is promoted to a voter; a member is removed and its process
 // stops serving writes while the others carry on.
 #include <iostream>
+#include <set>
 #include <string>
 
 #include "absl/strings/match.h"
@@ -145,6 +146,31 @@ TEST(MembershipTest, LearnerJoinsIsPromotedAndARemovedMemberStopsServing) {
   for (int member : remaining) {
     absl::Status has = WaitForKeys(cluster.Rpc(member), "data/after/", *after, seconds(15));
     EXPECT_TRUE(has.ok()) << cluster.Name(member) << ": " << has;
+  }
+}
+
+// etcd salts a new member's ID with the time in seconds: re-adding the same peer URL
+// within the second of its removal got the removed ID back, and the add was silently
+// dropped at apply (MemberAdd said OK, the list lacked it, the member could not join).
+TEST(MembershipTest, AMemberReAddedAtOnceAfterItsRemovalIsListedWithANewId) {
+  auto started = RaftkvCluster::Start(ClusterOptions{});
+  ASSERT_TRUE(started.ok()) << started.status();
+  RaftkvCluster& cluster = **started;
+  ASSERT_GE(cluster.WaitForLeader(seconds(10)), 0);
+  const int slot = cluster.AddSlot("n3");  // never started: a learner does not count for quorum
+  const std::string peer_url = cluster.PeerUrl(slot);
+  std::set<uint64_t> ids_seen;
+  for (int round = 0; round < 3; ++round) {
+    SCOPED_TRACE("round " + std::to_string(round));
+    CommandResult add = RunEtcdctl(
+        {cluster.EndpointsFlag(), "member", "add", "n3", "--learner", "--peer-urls=" + peer_url});
+    ASSERT_EQ(add.exit_code, 0) << add.err;
+    nlohmann::json listed = FindByPeerUrl(MemberList(cluster.EndpointsFlag()), peer_url);
+    ASSERT_FALSE(listed.is_null()) << RunEtcdctl({cluster.EndpointsFlag(), "member", "list"}).out;
+    const uint64_t id = listed["ID"].get<uint64_t>();
+    EXPECT_TRUE(ids_seen.insert(id).second) << "ID " << HexId(id) << " handed out twice";
+    CommandResult remove = RunEtcdctl({cluster.EndpointsFlag(), "member", "remove", HexId(id)});
+    ASSERT_EQ(remove.exit_code, 0) << remove.err;
   }
 }
 
