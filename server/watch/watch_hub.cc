@@ -401,7 +401,7 @@ void WatchStream::PushControl(etcdserverpb::WatchResponse response) {
   outgoing.response = std::move(response);
   queue_.push_back(std::move(outgoing));
   ++buffered_control_;
-  queue_cv_.notify_all();
+  NotifyReadyLocked();
 }
 
 bool WatchStream::TryPushEvents(Watcher& watcher, etcdserverpb::WatchResponse response) {
@@ -424,8 +424,31 @@ bool WatchStream::TryPushEvents(Watcher& watcher, etcdserverpb::WatchResponse re
   queue_.push_back(std::move(outgoing));
   ++buffered_events_;
   if (has_events) watcher.sent_since_progress_tick = true;
-  queue_cv_.notify_all();
+  NotifyReadyLocked();
   return true;
+}
+
+WatchStream::Outgoing WatchStream::TakeFrontLocked(bool* wake_hub) {
+  Outgoing outgoing = std::move(queue_.front());
+  queue_.pop_front();
+  if (outgoing.counts_against_buffer) {
+    --buffered_events_;
+  } else {
+    --buffered_control_;
+  }
+  *wake_hub = starved_;
+  starved_ = false;
+  queue_cv_.notify_all();
+  return outgoing;
+}
+
+WatchStream::PopResult WatchStream::Deliver(Outgoing outgoing, bool wake_hub,
+                                            etcdserverpb::WatchResponse* response, bool* fragment) {
+  if (wake_hub) hub_->WakeWorker();
+  if (outgoing.fill_prev_kv) FillPrevKv(&outgoing.response);
+  *response = std::move(outgoing.response);
+  *fragment = outgoing.fragment;
+  return PopResult::kResponse;
 }
 
 WatchStream::PopResult WatchStream::Pop(absl::Time deadline, etcdserverpb::WatchResponse* response,
@@ -442,23 +465,42 @@ WatchStream::PopResult WatchStream::Pop(absl::Time deadline, etcdserverpb::Watch
       return PopResult::kTimeout;
     }
     if (queue_.empty()) return PopResult::kClosed;
-    outgoing = std::move(queue_.front());
-    queue_.pop_front();
+    outgoing = TakeFrontLocked(&wake_hub);
     if (more_queued != nullptr) *more_queued = !queue_.empty();
-    if (outgoing.counts_against_buffer) {
-      --buffered_events_;
-    } else {
-      --buffered_control_;
-    }
-    wake_hub = starved_;
-    starved_ = false;
-    queue_cv_.notify_all();
   }
-  if (wake_hub) hub_->WakeWorker();
-  if (outgoing.fill_prev_kv) FillPrevKv(&outgoing.response);
-  *response = std::move(outgoing.response);
-  *fragment = outgoing.fragment;
-  return PopResult::kResponse;
+  return Deliver(std::move(outgoing), wake_hub, response, fragment);
+}
+
+WatchStream::PopResult WatchStream::TryPop(etcdserverpb::WatchResponse* response, bool* fragment) {
+  Outgoing outgoing;
+  bool wake_hub = false;
+  {
+    std::lock_guard<std::mutex> lock(queue_mu_);
+    if (queue_.empty()) {
+      if (closed_) return PopResult::kClosed;
+      ready_armed_ = true;
+      return PopResult::kTimeout;
+    }
+    outgoing = TakeFrontLocked(&wake_hub);
+  }
+  return Deliver(std::move(outgoing), wake_hub, response, fragment);
+}
+
+void WatchStream::SetReadyCallback(std::function<void()> callback) {
+  std::lock_guard<std::mutex> lock(queue_mu_);
+  ready_callback_ = std::move(callback);
+}
+
+bool WatchStream::HasControlRoom() {
+  std::lock_guard<std::mutex> lock(queue_mu_);
+  return closed_ || buffered_control_ < kControlBufferResponses;
+}
+
+void WatchStream::NotifyReadyLocked() {
+  queue_cv_.notify_all();
+  if (!ready_armed_ || !ready_callback_) return;
+  ready_armed_ = false;
+  ready_callback_();
 }
 
 void WatchStream::FillPrevKv(etcdserverpb::WatchResponse* response) {
@@ -478,7 +520,7 @@ void WatchStream::Close() {
   }
   std::lock_guard<std::mutex> lock(queue_mu_);
   closed_ = true;
-  queue_cv_.notify_all();
+  NotifyReadyLocked();
 }
 
 }  // namespace raftkv::server::watch

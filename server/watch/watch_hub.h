@@ -18,6 +18,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -115,7 +116,8 @@ class WatchHub {
 
 // One client watch stream (one gRPC Watch call) carrying many watches. The
 // reader side calls Create/Cancel/RequestProgress; a single writer drains
-// responses with Pop.
+// responses, either blocking (Pop) or, for an asynchronous writer, with TryPop
+// plus a ready callback that says when an empty queue got a response again.
 class WatchStream {
  public:
   ~WatchStream();
@@ -139,6 +141,18 @@ class WatchStream {
   PopResult Pop(absl::Time deadline, etcdserverpb::WatchResponse* response, bool* fragment,
                 bool* more_queued = nullptr);
 
+  // Non-blocking Pop: kTimeout means the queue is empty; the ready callback then
+  // runs once the next response is queued.
+  PopResult TryPop(etcdserverpb::WatchResponse* response, bool* fragment);
+  // Runs (under the hub's and the stream's locks, so it must only hand off, never
+  // call back into the hub) when a response is queued after TryPop found the queue
+  // empty. An empty function detaches; after it returns no call is running.
+  void SetReadyCallback(std::function<void()> callback);
+  // Whether a control response (created/canceled/progress) can be queued without
+  // waiting: an asynchronous reader reads the next request only then, so a client
+  // that never reads stays bounded without blocking a thread.
+  bool HasControlRoom();
+
   // Removes all watches; Pop then returns kClosed once the queue is drained.
   void Close();
 
@@ -160,6 +174,11 @@ class WatchStream {
   bool TryPushEvents(Watcher& watcher, etcdserverpb::WatchResponse response);
   void FillPrevKv(etcdserverpb::WatchResponse* response);
   int64_t PickWatchIdLocked();
+  // Takes the front response; the caller holds queue_mu_ and saw it non-empty.
+  Outgoing TakeFrontLocked(bool* wake_hub);
+  PopResult Deliver(Outgoing outgoing, bool wake_hub, etcdserverpb::WatchResponse* response,
+                    bool* fragment);
+  void NotifyReadyLocked();
 
   WatchHub* const hub_;
   // Guarded by hub_->mu_.
@@ -173,6 +192,8 @@ class WatchStream {
   size_t buffered_control_ = 0;
   bool starved_ = false;  // a push failed since the last Pop
   bool closed_ = false;
+  std::function<void()> ready_callback_;
+  bool ready_armed_ = false;  // TryPop found the queue empty since the last notification
 };
 
 }  // namespace raftkv::server::watch

@@ -1,0 +1,204 @@
+#include "server/watch/watch_stream_reactor.h"
+
+#include <random>
+#include <utility>
+
+#include "absl/time/clock.h"
+#include "server/watch/watch_response_fragmenter.h"
+
+namespace raftkv::server::watch {
+
+using etcdserverpb::WatchRequest;
+using etcdserverpb::WatchResponse;
+
+WatchStreamReactor* WatchStreamReactor::Start(const WatchServerContext* context,
+                                              WatchStreamDriver* driver,
+                                              std::shared_ptr<WatchStream> stream,
+                                              bool require_leader) {
+  auto reactor = std::make_shared<WatchStreamReactor>(context, std::move(stream), require_leader);
+  std::weak_ptr<DrivenStream> weak = reactor;
+  // Runs under the hub's locks (often on the apply thread): only a hand-off.
+  reactor->stream_->SetReadyCallback([driver, weak] { driver->Kick(weak); });
+  driver->Register(weak);
+  std::lock_guard<std::mutex> lock(reactor->mu_);
+  reactor->self_ = reactor;
+  reactor->StartRead(&reactor->request_);
+  return reactor.get();
+}
+
+WatchStreamReactor::WatchStreamReactor(const WatchServerContext* context,
+                                       std::shared_ptr<WatchStream> stream, bool require_leader)
+    : context_(context), stream_(std::move(stream)), require_leader_(require_leader) {
+  const absl::Time now = absl::Now();
+  next_progress_tick_ = now + JitteredProgressInterval();
+  next_leader_check_ =
+      require_leader_ ? now + context_->leader_check_interval : absl::InfiniteFuture();
+}
+
+absl::Duration WatchStreamReactor::JitteredProgressInterval() const {
+  // Jitter keeps watchers created together from all ticking at once.
+  thread_local std::mt19937_64 random(std::random_device{}());
+  const int64_t jitter_range = absl::ToInt64Nanoseconds(context_->progress_interval) / 10;
+  if (jitter_range <= 0) return context_->progress_interval;
+  return context_->progress_interval +
+         absl::Nanoseconds(std::uniform_int_distribution<int64_t>(0, jitter_range)(random));
+}
+
+void WatchStreamReactor::HandleRequest(const WatchRequest& request) {
+  switch (request.request_union_case()) {
+    case WatchRequest::kCreateRequest:
+      // Errors were already queued to the client as created+canceled.
+      (void)stream_->Create(request.create_request());
+      break;
+    case WatchRequest::kCancelRequest:
+      // etcd answers nothing for an unknown watch id.
+      (void)stream_->Cancel(request.cancel_request().watch_id());
+      break;
+    case WatchRequest::kProgressRequest:
+      stream_->RequestProgress();
+      break;
+    default:
+      break;  // unknown requests are ignored, as etcd does
+  }
+}
+
+void WatchStreamReactor::OnReadDone(bool ok) {
+  if (!ok) {
+    // The client half-closed (or left): what is queued is still delivered, then
+    // the call ends (OK, or CANCELLED through OnCancel).
+    stream_->Close();
+    std::lock_guard<std::mutex> lock(mu_);
+    PumpLocked();
+    return;
+  }
+  // The control buffer had room when this read started, so this never waits.
+  HandleRequest(request_);
+  std::lock_guard<std::mutex> lock(mu_);
+  StartReadIfRoomLocked();
+  PumpLocked();
+}
+
+void WatchStreamReactor::StartReadIfRoomLocked() {
+  if (finish_requested_) return;
+  // A client that never reads its responses must not make us queue control
+  // responses without bound: its next request waits (in gRPC flow control).
+  if (stream_->HasControlRoom()) {
+    read_paused_ = false;
+    StartRead(&request_);
+  } else {
+    read_paused_ = true;
+  }
+}
+
+void WatchStreamReactor::OnWriteDone(bool ok) {
+  if (!ok) {
+    // The client is gone.
+    stream_->Close();
+    std::lock_guard<std::mutex> lock(mu_);
+    write_in_flight_ = false;
+    RequestFinishLocked(grpc::Status(grpc::StatusCode::CANCELLED, "etcdserver: watch canceled"));
+    return;
+  }
+  std::lock_guard<std::mutex> lock(mu_);
+  write_in_flight_ = false;
+  PumpLocked();
+}
+
+void WatchStreamReactor::OnCancel() {
+  stream_->Close();
+  std::lock_guard<std::mutex> lock(mu_);
+  RequestFinishLocked(grpc::Status(grpc::StatusCode::CANCELLED, "etcdserver: watch canceled"));
+}
+
+void WatchStreamReactor::OnDone() {
+  stream_->SetReadyCallback(nullptr);
+  stream_->Close();
+  std::shared_ptr<WatchStreamReactor> self;  // may destroy this on return
+  std::lock_guard<std::mutex> lock(mu_);
+  done_ = true;
+  self = std::move(self_);
+}
+
+void WatchStreamReactor::Pump() {
+  std::lock_guard<std::mutex> lock(mu_);
+  PumpLocked();
+}
+
+void WatchStreamReactor::PumpLocked() {
+  if (write_in_flight_ || finish_called_) return;
+  if (!finish_requested_ && (!pending_.empty() || TakeNextResponseLocked())) {
+    writing_ = std::move(pending_.front());
+    pending_.pop_front();
+    write_in_flight_ = true;
+    StartWrite(&writing_);
+    if (read_paused_) StartReadIfRoomLocked();
+    return;
+  }
+  if (finish_requested_ && !finish_called_) {
+    finish_called_ = true;
+    Finish(final_status_);
+  }
+}
+
+bool WatchStreamReactor::TakeNextResponseLocked() {
+  WatchResponse response;
+  bool fragment = false;
+  switch (stream_->TryPop(&response, &fragment)) {
+    case WatchStream::PopResult::kTimeout:
+      in_burst_ = false;
+      return false;
+    case WatchStream::PopResult::kClosed:
+      // Closed by the client's half-close: everything queued was delivered.
+      RequestFinishLocked(grpc::Status::OK);
+      return false;
+    case WatchStream::PopResult::kResponse:
+      break;
+  }
+  if (!in_burst_) {
+    header_ = context_->header ? context_->header() : etcdserverpb::ResponseHeader();
+    in_burst_ = true;
+  }
+  const int64_t revision = response.header().revision();
+  *response.mutable_header() = header_;
+  response.mutable_header()->set_revision(revision);
+  if (!fragment) {
+    pending_.push_back(std::move(response));
+    return true;
+  }
+  for (WatchResponse& part : FragmentWatchResponse(response, context_->max_response_bytes)) {
+    pending_.push_back(std::move(part));
+  }
+  return true;
+}
+
+void WatchStreamReactor::RequestFinishLocked(grpc::Status status) {
+  if (finish_requested_) return;
+  finish_requested_ = true;
+  final_status_ = std::move(status);
+  pending_.clear();
+  // With a write in flight, OnWriteDone finishes (no operation may follow Finish).
+  if (write_in_flight_ || finish_called_) return;
+  finish_called_ = true;
+  Finish(final_status_);
+}
+
+void WatchStreamReactor::Tick(absl::Time now) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (finish_requested_ || done_) return;
+  }
+  if (now >= next_progress_tick_) {
+    stream_->TickProgress();
+    next_progress_tick_ = now + JitteredProgressInterval();
+  }
+  if (now < next_leader_check_) return;
+  checks_without_leader_ = context_->has_leader() ? 0 : checks_without_leader_ + 1;
+  next_leader_check_ = now + context_->leader_check_interval;
+  if (checks_without_leader_ < context_->leader_lost_checks) return;
+  // The client reconnects to another member.
+  stream_->Close();
+  std::lock_guard<std::mutex> lock(mu_);
+  RequestFinishLocked(grpc::Status(grpc::StatusCode::UNAVAILABLE, "etcdserver: no leader"));
+}
+
+}  // namespace raftkv::server::watch

@@ -1,0 +1,87 @@
+// One Watch call over gRPC's callback API. Reads (create/cancel/progress
+// requests) and writes are asynchronous: at most one write is in flight, and
+// its completion starts the next queued response right away, so a stream of
+// 100 watches writes its 100 responses of a revision back to back without a
+// thread hand-off per response. When the queue runs empty the hub's ready
+// callback kicks the stream's driver, which starts the next write.
+#ifndef RAFTKV_SERVER_WATCH_WATCH_STREAM_REACTOR_H_
+#define RAFTKV_SERVER_WATCH_WATCH_STREAM_REACTOR_H_
+
+#include <grpcpp/grpcpp.h>
+
+#include <deque>
+#include <memory>
+#include <mutex>
+
+#include "proto/rpc.pb.h"
+#include "server/watch/watch_hub.h"
+#include "server/watch/watch_server_context.h"
+#include "server/watch/watch_stream_driver.h"
+
+namespace raftkv::server::watch {
+
+class WatchStreamReactor final
+    : public grpc::ServerBidiReactor<etcdserverpb::WatchRequest, etcdserverpb::WatchResponse>,
+      public DrivenStream,
+      public std::enable_shared_from_this<WatchStreamReactor> {
+ public:
+  // Creates a reactor that owns itself until gRPC calls OnDone (the driver and
+  // the hub only hold weak references). `context` and `driver` must outlive the
+  // call; `require_leader`: the client sent "hasleader: true".
+  static WatchStreamReactor* Start(const WatchServerContext* context, WatchStreamDriver* driver,
+                                   std::shared_ptr<WatchStream> stream, bool require_leader);
+
+  // Use Start; public only for std::make_shared.
+  WatchStreamReactor(const WatchServerContext* context, std::shared_ptr<WatchStream> stream,
+                     bool require_leader);
+
+  void OnReadDone(bool ok) override;
+  void OnWriteDone(bool ok) override;
+  void OnCancel() override;
+  void OnDone() override;
+
+  void Pump() override;
+  void Tick(absl::Time now) override;
+
+ private:
+  // gRPC operations are started under mu_: gRPC never runs this reactor's
+  // reactions inline from a Start* call, and holding mu_ keeps any of them
+  // from following Finish.
+  void PumpLocked();
+  // Queues the next response (header filled, fragmented if asked) in pending_;
+  // false when the hub queue is empty or closed.
+  bool TakeNextResponseLocked();
+  void RequestFinishLocked(grpc::Status status);
+  void StartReadIfRoomLocked();
+  void HandleRequest(const etcdserverpb::WatchRequest& request);
+  absl::Duration JitteredProgressInterval() const;
+
+  const WatchServerContext* const context_;
+  const std::shared_ptr<WatchStream> stream_;
+  const bool require_leader_;
+
+  // Touched only by the driver thread (Tick).
+  absl::Time next_progress_tick_;
+  absl::Time next_leader_check_;
+  int checks_without_leader_ = 0;
+
+  std::mutex mu_;
+  std::shared_ptr<WatchStreamReactor> self_;         // released in OnDone
+  etcdserverpb::WatchRequest request_;               // target of the one outstanding read
+  etcdserverpb::WatchResponse writing_;              // the one write in flight
+  std::deque<etcdserverpb::WatchResponse> pending_;  // fragments of a taken response
+  // The header (member, term) is read once per burst of responses, not per
+  // response: with many watchers one commit queues a response per watcher.
+  etcdserverpb::ResponseHeader header_;
+  bool in_burst_ = false;
+  bool write_in_flight_ = false;
+  bool read_paused_ = false;  // control buffer full: the next read waits for room
+  bool finish_requested_ = false;
+  bool finish_called_ = false;
+  bool done_ = false;
+  grpc::Status final_status_;
+};
+
+}  // namespace raftkv::server::watch
+
+#endif  // RAFTKV_SERVER_WATCH_WATCH_STREAM_REACTOR_H_
