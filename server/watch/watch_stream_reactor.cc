@@ -172,10 +172,11 @@ bool WatchStreamReactor::TakeNextResponseLocked() {
 }
 
 void WatchStreamReactor::RequestFinishLocked(grpc::Status status) {
-  if (finish_requested_) return;
-  finish_requested_ = true;
-  final_status_ = std::move(status);
-  pending_.clear();
+  if (!finish_requested_) {
+    finish_requested_ = true;
+    final_status_ = std::move(status);  // the first reason wins
+    pending_.clear();
+  }
   // With a write in flight, OnWriteDone finishes (no operation may follow Finish).
   if (write_in_flight_ || finish_called_) return;
   finish_called_ = true;

@@ -3,7 +3,9 @@
 #include <grpcpp/grpcpp.h>
 
 #include <atomic>
+#include <map>
 #include <memory>
+#include <thread>
 
 #include "gtest/gtest.h"
 #include "server/watch/fake_event_source.h"
@@ -36,8 +38,9 @@ class WatchServiceTest : public ::testing::Test {
     builder.RegisterService(service_.get());
     server_ = builder.BuildAndStart();
     ASSERT_NE(port, 0);
-    stub_ = etcdserverpb::Watch::NewStub(grpc::CreateChannel("127.0.0.1:" + std::to_string(port),
-                                                             grpc::InsecureChannelCredentials()));
+    address_ = "127.0.0.1:" + std::to_string(port);
+    stub_ = etcdserverpb::Watch::NewStub(
+        grpc::CreateChannel(address_, grpc::InsecureChannelCredentials()));
   }
   void TearDown() override {
     server_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(5));
@@ -63,6 +66,7 @@ class WatchServiceTest : public ::testing::Test {
   std::unique_ptr<WatchHub> hub_;
   std::unique_ptr<WatchStreamService> service_;
   std::unique_ptr<grpc::Server> server_;
+  std::string address_;
   std::unique_ptr<etcdserverpb::Watch::Stub> stub_;
 };
 
@@ -175,7 +179,9 @@ TEST_F(WatchServiceTest, LosingTheLeaderEndsOnlyRequireLeaderStreams) {
   bool ended = false;
   while (!ended && absl::Now() < deadline) ended = !strict->Read(&response);
   EXPECT_TRUE(ended);
-  EXPECT_FALSE(strict->Finish().ok());
+  grpc::Status status = strict->Finish();
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE);
+  EXPECT_EQ(status.error_message(), "etcdserver: no leader");
 
   // The stream without "hasleader" still delivers events.
   Commit(source_.Put("k", "after"));
@@ -183,6 +189,156 @@ TEST_F(WatchServiceTest, LosingTheLeaderEndsOnlyRequireLeaderStreams) {
   while (!delivered && relaxed->Read(&response)) delivered = response.events_size() == 1;
   EXPECT_TRUE(delivered);
   relaxed_context.TryCancel();
+}
+
+// Waits until `done` holds, polling; false on timeout.
+template <typename Predicate>
+bool WaitFor(Predicate done, absl::Duration timeout = absl::Seconds(30)) {
+  const absl::Time deadline = absl::Now() + timeout;
+  while (!done()) {
+    if (absl::Now() > deadline) return false;
+    absl::SleepFor(absl::Milliseconds(5));
+  }
+  return true;
+}
+
+TEST_F(WatchServiceTest, ManyWatchesOnOneStreamGetEveryEventInOrderExactlyOnce) {
+  constexpr int kWatches = 100;
+  constexpr int kRevisions = 300;  // 30,000 responses: more than the stream buffer holds
+  grpc::ClientContext context;
+  auto stream = stub_->Watch(&context);
+  for (int w = 0; w < kWatches; ++w) ASSERT_TRUE(stream->Write(Create("many")));
+  WatchResponse response;
+  for (int w = 0; w < kWatches; ++w) {
+    ASSERT_TRUE(stream->Read(&response));
+    ASSERT_TRUE(response.created());
+  }
+  std::thread committer([&] {
+    for (int i = 0; i < kRevisions; ++i) Commit(source_.Put("many", std::to_string(i)));
+  });
+  std::map<int64_t, int64_t> last_revision;
+  int64_t events = 0;
+  bool in_order = true;
+  while (events < int64_t{kWatches} * kRevisions && stream->Read(&response)) {
+    for (const auto& event : response.events()) {
+      int64_t& last = last_revision[response.watch_id()];
+      in_order &= event.kv().mod_revision() == (last == 0 ? 2 : last + 1);
+      last = event.kv().mod_revision();
+      ++events;
+    }
+  }
+  committer.join();
+  EXPECT_TRUE(in_order);
+  EXPECT_EQ(events, int64_t{kWatches} * kRevisions);
+  EXPECT_EQ(last_revision.size(), size_t{kWatches});
+  // Nothing more (no duplicate) arrives: the next response is the progress answer.
+  WatchRequest progress;
+  progress.mutable_progress_request();
+  ASSERT_TRUE(stream->Write(progress));
+  ASSERT_TRUE(stream->Read(&response));
+  EXPECT_EQ(response.watch_id(), -1);
+  EXPECT_EQ(response.events_size(), 0);
+  EXPECT_EQ(response.header().revision(), kRevisions + 1);
+  context.TryCancel();
+}
+
+TEST_F(WatchServiceTest, ClientLeavingWithWritesInFlightReleasesEverything) {
+  for (int round = 0; round < 5; ++round) {
+    auto context = std::make_unique<grpc::ClientContext>();
+    auto stream = stub_->Watch(context.get());
+    for (int w = 0; w < 50; ++w) ASSERT_TRUE(stream->Write(Create("busy")));
+    WatchResponse response;
+    ASSERT_TRUE(stream->Read(&response));
+    // Events pour in while the client goes away without reading them.
+    std::thread committer([&] {
+      for (int i = 0; i < 100; ++i) Commit(source_.Put("busy", std::string(1000, 'x')));
+    });
+    absl::SleepFor(absl::Milliseconds(round * 5));
+    context->TryCancel();
+    committer.join();
+    stream.reset();
+    context.reset();
+  }
+  EXPECT_TRUE(WaitFor(
+      [&] { return hub_->SyncedWatcherCount() == 0 && hub_->UnsyncedWatcherCount() == 0; }));
+  // The service still works afterwards.
+  grpc::ClientContext context;
+  auto stream = stub_->Watch(&context);
+  ASSERT_TRUE(stream->Write(Create("after")));
+  WatchResponse response;
+  ASSERT_TRUE(stream->Read(&response));
+  EXPECT_TRUE(response.created());
+  context.TryCancel();
+}
+
+TEST_F(WatchServiceTest, ClientCancelEndsWithWatchCanceledStatus) {
+  grpc::ClientContext context;
+  auto stream = stub_->Watch(&context);
+  ASSERT_TRUE(stream->Write(Create("k")));
+  WatchResponse response;
+  ASSERT_TRUE(stream->Read(&response));
+  context.TryCancel();
+  while (stream->Read(&response)) {
+  }
+  EXPECT_EQ(stream->Finish().error_code(), grpc::StatusCode::CANCELLED);
+  EXPECT_TRUE(WaitFor([&] { return hub_->SyncedWatcherCount() == 0; }));
+}
+
+TEST_F(WatchServiceTest, ClientThatNeverReadsStopsBeingRead) {
+  // Every create queues a "created" response; a client that never reads them
+  // must not make the server register (and answer) creates without bound.
+  constexpr int kCreates = 100000;
+  // Without BDP probing the client's receive window stays at 64 KiB, so the
+  // server's writes stall after ~2,000 unread "created" responses.
+  grpc::ChannelArguments arguments;
+  arguments.SetInt(GRPC_ARG_HTTP2_BDP_PROBE, 0);
+  auto stub = etcdserverpb::Watch::NewStub(
+      grpc::CreateCustomChannel(address_, grpc::InsecureChannelCredentials(), arguments));
+  grpc::ClientContext context;
+  auto stream = stub->Watch(&context);
+  std::atomic<int> written{0};
+  std::thread writer([&] {
+    while (written < kCreates && stream->Write(Create("flood"))) ++written;
+  });
+  // Wait until the server stops registering watches.
+  size_t last = 0;
+  absl::Time stable_since = absl::Now();
+  const absl::Time deadline = absl::Now() + absl::Seconds(60);
+  while (absl::Now() - stable_since < absl::Seconds(1) && absl::Now() < deadline) {
+    const size_t now = hub_->SyncedWatcherCount();
+    if (now != last) {
+      last = now;
+      stable_since = absl::Now();
+    }
+    absl::SleepFor(absl::Milliseconds(20));
+  }
+  // Registered: those read before the control buffer filled up; the rest wait
+  // in gRPC's flow-control windows (a few MiB at most) or in the client's Write.
+  EXPECT_LT(hub_->SyncedWatcherCount(), size_t{kCreates} / 2) << "written " << written.load();
+  context.TryCancel();
+  writer.join();
+  EXPECT_TRUE(WaitFor([&] { return hub_->SyncedWatcherCount() == 0; }));
+}
+
+TEST_F(WatchServiceTest, ServerShutdownWithOpenStreams) {
+  std::vector<std::unique_ptr<grpc::ClientContext>> contexts;
+  std::vector<std::unique_ptr<grpc::ClientReaderWriter<WatchRequest, WatchResponse>>> streams;
+  for (int s = 0; s < 10; ++s) {
+    contexts.push_back(std::make_unique<grpc::ClientContext>());
+    streams.push_back(stub_->Watch(contexts.back().get()));
+    ASSERT_TRUE(streams.back()->Write(Create("open")));
+    WatchResponse response;
+    ASSERT_TRUE(streams.back()->Read(&response));
+  }
+  for (int i = 0; i < 50; ++i) Commit(source_.Put("open", "v"));
+  server_->Shutdown(std::chrono::system_clock::now() + std::chrono::milliseconds(100));
+  for (auto& stream : streams) {
+    WatchResponse response;
+    while (stream->Read(&response)) {
+    }
+    EXPECT_FALSE(stream->Finish().ok());
+  }
+  EXPECT_EQ(hub_->SyncedWatcherCount(), 0u);
 }
 
 TEST(FragmentWatchResponseTest, SplitsLargeResponsesKeepingEveryEvent) {
