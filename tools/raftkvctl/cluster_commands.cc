@@ -12,6 +12,7 @@
 #include "client/kv.h"
 #include "client/lease.h"
 #include "tools/raftkvctl/commands.h"
+#include "tools/raftkvctl/etcdctl_json.h"
 
 namespace raftkv::ctl {
 namespace {
@@ -31,11 +32,17 @@ int LeaseKeepAlive(Context& context, int64_t id) {
     auto response = context.client->lease().KeepAliveOnce(id);
     if (!response.ok()) return Fail(response.status());
     if (response->ttl() <= 0) {
-      context.printer.Line("lease " + LeaseHex(id) + " expired or revoked.");
+      // etcdctl's KeepAliveOnce reports a gone lease as an error; its keep-alive loop just ends.
+      if (context.args.Has("once")) {
+        std::cerr << "Error: etcdserver: requested lease not found" << std::endl;
+        return kExitBadConnection;
+      }
+      context.printer.Line(
+          absl::StrFormat("lease %016x expired or revoked.", static_cast<uint64_t>(id)));
       return kExitError;
     }
     if (context.printer.json()) {
-      context.printer.Json(*response);
+      context.printer.Json(LeaseKeepAliveJson(*response));
     } else {
       context.printer.Line(
           absl::StrCat("lease ", LeaseHex(id), " keepalived with TTL(", response->ttl(), ")"));
@@ -46,6 +53,25 @@ int LeaseKeepAlive(Context& context, int64_t id) {
     }
   } while (!g_interrupted);
   return kExitInterrupted;
+}
+
+// etcdctl -w json prints the revoke response's header, which client::Lease::Revoke does not
+// return: one direct call.
+int LeaseRevokeJson(Context& context, int64_t id) {
+  auto endpoint = context.client->ConnectedEndpoint();
+  if (!endpoint.ok()) return Fail(endpoint.status());
+  grpc::ClientContext call;
+  call.set_deadline(std::chrono::system_clock::now() + context.client->options().request_timeout);
+  etcdserverpb::LeaseRevokeRequest request;
+  request.set_id(id);
+  etcdserverpb::LeaseRevokeResponse response;
+  grpc::Status status = (*endpoint)->lease().LeaseRevoke(&call, request, &response);
+  if (!status.ok()) {
+    std::cerr << "Error: failed to revoke lease (" << status.error_message() << ")" << std::endl;
+    return kExitError;
+  }
+  context.printer.Json(response);
+  return kExitSuccess;
 }
 
 // One member endpoint with no failover: endpoint commands report on exactly that member.
@@ -160,7 +186,8 @@ int RunLease(Context& context) {
     if (!absl::SimpleAtoi(context.words[1], &ttl)) return BadArgs("lease grant <ttl>");
     auto response = lease.Grant(ttl);
     if (!response.ok()) return Fail(response.status());
-    if (context.printer.json()) return context.printer.Json(*response), kExitSuccess;
+    if (context.printer.json())
+      return context.printer.Json(LeaseGrantJson(*response)), kExitSuccess;
     context.printer.Line(absl::StrCat("lease ", LeaseHex(response->id()), " granted with TTL(",
                                       response->ttl(), "s)"));
     return kExitSuccess;
@@ -168,7 +195,8 @@ int RunLease(Context& context) {
   if (sub == "list") {
     auto response = lease.Leases();
     if (!response.ok()) return Fail(response.status());
-    if (context.printer.json()) return context.printer.Json(*response), kExitSuccess;
+    if (context.printer.json())
+      return context.printer.Json(LeaseLeasesJson(*response)), kExitSuccess;
     context.printer.Line(absl::StrCat("found ", response->leases_size(), " leases"));
     for (const auto& status : response->leases()) context.printer.Line(LeaseHex(status.id()));
     return kExitSuccess;
@@ -178,6 +206,7 @@ int RunLease(Context& context) {
     return BadArgs(
         "lease grant <ttl> | revoke <id> | timetolive <id> [--keys] | "
         "list | keep-alive <id> [--once]");
+  if (sub == "revoke" && context.printer.json()) return LeaseRevokeJson(context, *id);
   if (sub == "revoke") {
     if (absl::Status revoked = lease.Revoke(*id); !revoked.ok()) return Fail(revoked);
     context.printer.Line("lease " + LeaseHex(*id) + " revoked");
@@ -186,7 +215,9 @@ int RunLease(Context& context) {
   if (sub == "timetolive") {
     auto response = lease.TimeToLive(*id, context.args.Has("keys"));
     if (!response.ok()) return Fail(response.status());
-    if (context.printer.json()) return context.printer.Json(*response), kExitSuccess;
+    if (context.printer.json()) {
+      return context.printer.Json(LeaseTimeToLiveJson(*response)), kExitSuccess;
+    }
     if (response->ttl() == -1) {
       context.printer.Line("lease " + LeaseHex(*id) + " already expired");
       return kExitSuccess;
@@ -233,6 +264,7 @@ int RunEndpoint(Context& context) {
   const client::ClientOptions& base = context.client->options();
   int exit_code = kExitSuccess;
   if (sub == "status") {
+    GoJson statuses = GoJson::array();  // etcdctl prints one array for all endpoints
     for (const std::string& endpoint : base.endpoints) {
       auto status = context.client->Status(endpoint);
       if (!status.ok()) {
@@ -242,7 +274,7 @@ int RunEndpoint(Context& context) {
         continue;
       }
       if (context.printer.json()) {
-        context.printer.Json(*status);
+        statuses.push_back(EndpointStatusJson(endpoint, *status));
         continue;
       }
       context.printer.Line(
@@ -252,18 +284,27 @@ int RunEndpoint(Context& context) {
                        status->raftterm(), ", ", status->raftindex(), ", ",
                        status->raftappliedindex(), ", ", absl::StrJoin(status->errors(), ";")));
     }
+    if (context.printer.json()) context.printer.Json(statuses);
     return exit_code;
   }
   if (sub == "health") {
+    GoJson healths = GoJson::array();
     for (const std::string& endpoint : base.endpoints) {
       const auto start = std::chrono::steady_clock::now();
       auto single = SingleEndpointClient(base, endpoint);
       // A linearizable read needs the member's quorum: proof the member can serve.
       absl::Status health =
           single ? single->kv().Get("health").status() : absl::UnavailableError("cannot connect");
-      const auto took =
-          std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
-              .count();
+      const auto elapsed = std::chrono::steady_clock::now() - start;
+      const auto took = std::chrono::duration<double, std::milli>(elapsed).count();
+      if (context.printer.json()) {
+        const int64_t took_ns =
+            std::chrono::duration_cast<std::chrono::nanoseconds>(elapsed).count();
+        healths.push_back(
+            EndpointHealthJson(endpoint, health.ok(), took_ns, std::string(health.message())));
+        if (!health.ok()) exit_code = kExitError;
+        continue;
+      }
       if (health.ok()) {
         context.printer.Line(absl::StrCat(
             endpoint, " is healthy: successfully committed proposal: took = ", took, "ms"));
@@ -272,6 +313,10 @@ int RunEndpoint(Context& context) {
             absl::StrCat(endpoint, " is unhealthy: failed to commit proposal: ", health.message()));
         exit_code = kExitError;
       }
+    }
+    if (context.printer.json()) {
+      context.printer.Json(healths);
+      if (exit_code != kExitSuccess) std::cerr << "Error: unhealthy cluster" << std::endl;
     }
     return exit_code;
   }

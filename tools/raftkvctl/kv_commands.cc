@@ -7,6 +7,7 @@
 #include "client/kv.h"
 #include "client/watcher.h"
 #include "tools/raftkvctl/commands.h"
+#include "tools/raftkvctl/etcdctl_json.h"
 #include "tools/raftkvctl/txn_parser.h"
 
 namespace raftkv::ctl {
@@ -19,6 +20,15 @@ absl::StatusOr<client::KeyRange> RangeFlags(const Context& context) {
   range.from_key = context.args.Has("from-key");
   if (context.words.size() > 1) range.range_end = context.words[1];
   return range;
+}
+
+// etcdctl (clientv3.WithPrefix) reads an empty prefix as the whole keyspace: key and range end
+// both "\0". The client library would send an empty key, which the server refuses.
+std::string RangeStartKey(const std::string& key, client::KeyRange& range) {
+  if (!range.prefix || !key.empty()) return key;
+  range.prefix = false;
+  range.from_key = true;
+  return std::string(1, '\0');
 }
 
 absl::StatusOr<client::GetOptions> GetFlags(const Context& context) {
@@ -54,13 +64,32 @@ absl::StatusOr<client::GetOptions> GetFlags(const Context& context) {
   return options;
 }
 
+// client::WatchResponse carries only the header's revision; etcdctl -w json prints the whole
+// header, so cluster, member and term come from a read at the start of the watch (exact while
+// the watch stays on that member and no election happens).
+absl::StatusOr<etcdserverpb::ResponseHeader> WatchHeaderIdentity(Context& context) {
+  client::GetOptions options;
+  options.count_only = true;
+  auto response = context.client->kv().Get(context.words[0], options);
+  if (!response.ok()) return response.status();
+  return response->header();
+}
+
+void PrintWatchJson(const Context& context, etcdserverpb::ResponseHeader header,
+                    const client::WatchResponse& response) {
+  header.set_revision(response.header_revision);
+  WatchJsonInput json{header, response.events, response.compact_revision, response.canceled};
+  context.printer.Json(WatchJson(json));
+}
+
 }  // namespace
 
 int RunGet(Context& context) {
   if (context.words.empty()) return BadArgs("get <key> [range_end] [--prefix] [--from-key] ...");
   auto options = GetFlags(context);
   if (!options.ok()) return Fail(options.status());
-  auto response = context.client->kv().Get(context.words[0], *options);
+  const std::string key = RangeStartKey(context.words[0], options->range);
+  auto response = context.client->kv().Get(key, *options);
   if (!response.ok()) return Fail(response.status());
   if (options->keys_only && !context.printer.json()) {
     for (const auto& kv : response->kvs()) std::cout << kv.key() << "\n";
@@ -97,7 +126,8 @@ int RunDel(Context& context) {
   if (!range.ok()) return Fail(range.status());
   options.range = *range;
   options.prev_kv = context.args.Has("prev-kv");
-  auto response = context.client->kv().Delete(context.words[0], options);
+  const std::string key = RangeStartKey(context.words[0], options.range);
+  auto response = context.client->kv().Delete(key, options);
   if (!response.ok()) return Fail(response.status());
   context.printer.Delete(*response);
   return kExitSuccess;
@@ -126,20 +156,33 @@ int RunWatch(Context& context) {
   if (!rev.ok()) return Fail(rev.status());
   options.start_revision = *rev;
   options.prev_kv = context.args.Has("prev-kv");
-  auto stream = context.client->watcher().Open(context.words[0], options);
+  etcdserverpb::ResponseHeader header;
+  if (context.printer.json()) {
+    auto identity = WatchHeaderIdentity(context);
+    if (!identity.ok()) return Fail(identity.status());
+    header = *identity;
+  }
+  auto stream =
+      context.client->watcher().Open(RangeStartKey(context.words[0], options.range), options);
   while (!g_interrupted) {
     auto response = stream->Next(std::chrono::milliseconds(200));
     if (!response) continue;
+    // etcdctl's order and words: the reason, the response itself, then the exit.
     if (response->compact_revision != 0) {
-      std::cerr << "watch was canceled (etcdserver: mvcc: required revision has been compacted; "
-                << "compact revision " << response->compact_revision << ")" << std::endl;
-      return kExitError;
-    }
-    if (response->canceled) {
+      std::cerr << "watch was canceled (etcdserver: mvcc: required revision has been compacted)"
+                << std::endl;
+    } else if (response->canceled) {
       std::cerr << "watch was canceled (" << response->cancel_reason << ")" << std::endl;
-      return kExitError;
     }
-    for (const auto& event : response->events) context.printer.Event(event);
+    if (context.printer.json()) {
+      PrintWatchJson(context, header, *response);
+    } else {
+      for (const auto& event : response->events) context.printer.Event(event);
+    }
+    if (response->Terminal()) {
+      std::cerr << "Error: watch is canceled by the server" << std::endl;
+      return kExitInterrupted;
+    }
   }
   return kExitInterrupted;
 }
@@ -151,11 +194,8 @@ int RunCompaction(Context& context) {
   }
   auto response = context.client->kv().Compact(revision, context.args.Has("physical"));
   if (!response.ok()) return Fail(response.status());
-  if (context.printer.json()) {
-    context.printer.Json(*response);
-  } else {
-    context.printer.Line("compacted revision " + context.words[0]);
-  }
+  // etcdctl prints this line whatever the output format.
+  context.printer.Line("compacted revision " + std::to_string(revision));
   return kExitSuccess;
 }
 

@@ -1,21 +1,18 @@
 #include "tools/raftkvctl/printer.h"
 
-#include <google/protobuf/util/json_util.h>
-
 #include <iostream>
 
 #include "absl/strings/str_format.h"
+#include "tools/raftkvctl/etcd_json.h"
 
 namespace raftkv::ctl {
 
 std::string LeaseHex(int64_t id) { return absl::StrFormat("%x", static_cast<uint64_t>(id)); }
 
-void Printer::Json(const google::protobuf::Message& message) const {
-  std::string text;
-  google::protobuf::util::JsonPrintOptions options;
-  options.preserve_proto_field_names = true;
-  (void)google::protobuf::util::MessageToJsonString(message, &text, options);
-  std::cout << text << std::endl;
+void Printer::Json(const google::protobuf::Message& message) const { Json(ToEtcdJson(message)); }
+
+void Printer::Json(const GoJson& document) const {
+  std::cout << GoJsonMarshal(document) << std::endl;
 }
 
 void Printer::Line(const std::string& text) const { std::cout << text << std::endl; }
@@ -60,7 +57,6 @@ void Printer::Txn(const etcdserverpb::TxnResponse& response) const {
 }
 
 void Printer::Event(const mvccpb::Event& event) const {
-  if (json()) return Json(event);
   std::cout << (event.type() == mvccpb::Event::PUT ? "PUT" : "DELETE") << "\n"
             << event.kv().key() << "\n";
   if (event.type() == mvccpb::Event::PUT) std::cout << event.kv().value() << "\n";
