@@ -38,6 +38,7 @@ int RunLease(Context& context);
 int RunMember(Context& context);
 int RunEndpoint(Context& context);
 int RunSnapshot(Context& context);
+int RunAlarm(Context& context);
 int RunService(Context& context);
 
 }  // namespace raftkv::ctl

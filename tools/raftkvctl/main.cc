@@ -3,7 +3,7 @@
 //   raftkvctl [--endpoints=a:2379,b:2379] [-w simple|json] [--dial-timeout=2s]
 //             [--command-timeout=5s] <command> [args]
 //
-// Commands: get put del txn watch compaction lease member endpoint snapshot service.
+// Commands: get put del txn watch compaction lease member endpoint snapshot alarm service.
 // Exit codes follow etcdctl: 0 ok, 1 error, 2 bad connection, 3 invalid input,
 // 5 interrupted (long-running commands stopped by a signal), 6 I/O, 128 bad arguments.
 #include <signal.h>
@@ -38,7 +38,7 @@ const std::map<std::string, std::function<int(Context&)>>& Commands() {
       {"get", RunGet},           {"put", RunPut},         {"del", RunDel},
       {"txn", RunTxn},           {"watch", RunWatch},     {"compaction", RunCompaction},
       {"lease", RunLease},       {"member", RunMember},   {"endpoint", RunEndpoint},
-      {"snapshot", RunSnapshot}, {"service", RunService},
+      {"snapshot", RunSnapshot}, {"service", RunService}, {"alarm", RunAlarm},
   };
   return *commands;
 }
