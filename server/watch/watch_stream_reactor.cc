@@ -63,17 +63,16 @@ void WatchStreamReactor::HandleRequest(const WatchRequest& request) {
 }
 
 void WatchStreamReactor::OnReadDone(bool ok) {
+  std::lock_guard<std::mutex> lock(mu_);
   if (!ok) {
     // The client half-closed (or left): what is queued is still delivered, then
     // the call ends (OK, or CANCELLED through OnCancel).
     stream_->Close();
-    std::lock_guard<std::mutex> lock(mu_);
     PumpLocked();
     return;
   }
   // The control buffer had room when this read started, so this never waits.
   HandleRequest(request_);
-  std::lock_guard<std::mutex> lock(mu_);
   StartReadIfRoomLocked();
   PumpLocked();
 }
@@ -91,30 +90,28 @@ void WatchStreamReactor::StartReadIfRoomLocked() {
 }
 
 void WatchStreamReactor::OnWriteDone(bool ok) {
+  std::lock_guard<std::mutex> lock(mu_);
+  write_in_flight_ = false;
   if (!ok) {
     // The client is gone.
     stream_->Close();
-    std::lock_guard<std::mutex> lock(mu_);
-    write_in_flight_ = false;
     RequestFinishLocked(grpc::Status(grpc::StatusCode::CANCELLED, "etcdserver: watch canceled"));
     return;
   }
-  std::lock_guard<std::mutex> lock(mu_);
-  write_in_flight_ = false;
   PumpLocked();
 }
 
 void WatchStreamReactor::OnCancel() {
-  stream_->Close();
   std::lock_guard<std::mutex> lock(mu_);
+  stream_->Close();
   RequestFinishLocked(grpc::Status(grpc::StatusCode::CANCELLED, "etcdserver: watch canceled"));
 }
 
 void WatchStreamReactor::OnDone() {
-  stream_->SetReadyCallback(nullptr);
-  stream_->Close();
   std::shared_ptr<WatchStreamReactor> self;  // may destroy this on return
   std::lock_guard<std::mutex> lock(mu_);
+  stream_->SetReadyCallback(nullptr);
+  stream_->Close();
   done_ = true;
   self = std::move(self_);
 }
@@ -184,10 +181,8 @@ void WatchStreamReactor::RequestFinishLocked(grpc::Status status) {
 }
 
 void WatchStreamReactor::Tick(absl::Time now) {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (finish_requested_ || done_) return;
-  }
+  std::lock_guard<std::mutex> lock(mu_);
+  if (finish_requested_ || done_) return;
   if (now >= next_progress_tick_) {
     stream_->TickProgress();
     next_progress_tick_ = now + JitteredProgressInterval();
@@ -198,7 +193,6 @@ void WatchStreamReactor::Tick(absl::Time now) {
   if (checks_without_leader_ < context_->leader_lost_checks) return;
   // The client reconnects to another member.
   stream_->Close();
-  std::lock_guard<std::mutex> lock(mu_);
   RequestFinishLocked(grpc::Status(grpc::StatusCode::UNAVAILABLE, "etcdserver: no leader"));
 }
 

@@ -44,9 +44,11 @@ class WatchStreamReactor final
   void Tick(absl::Time now) override;
 
  private:
-  // gRPC operations are started under mu_: gRPC never runs this reactor's
-  // reactions inline from a Start* call, and holding mu_ keeps any of them
-  // from following Finish.
+  // Every reaction and driver call runs under mu_, and so do the gRPC
+  // operations they start: gRPC never runs this reactor's reactions inline
+  // from a Start* call, and holding mu_ keeps any of them from following
+  // Finish. Lock order: mu_, then the hub's locks (never the reverse: the
+  // hub's ready callback only kicks the driver).
   void PumpLocked();
   // Queues the next response (header filled, fragmented if asked) in pending_;
   // false when the hub queue is empty or closed.
@@ -60,12 +62,10 @@ class WatchStreamReactor final
   const std::shared_ptr<WatchStream> stream_;
   const bool require_leader_;
 
-  // Touched only by the driver thread (Tick).
+  std::mutex mu_;
   absl::Time next_progress_tick_;
   absl::Time next_leader_check_;
   int checks_without_leader_ = 0;
-
-  std::mutex mu_;
   std::shared_ptr<WatchStreamReactor> self_;         // released in OnDone
   etcdserverpb::WatchRequest request_;               // target of the one outstanding read
   etcdserverpb::WatchResponse writing_;              // the one write in flight
