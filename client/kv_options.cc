@@ -22,9 +22,14 @@ std::string RangeEnd(const std::string& key, const KeyRange& range) {
   return "";
 }
 
+std::string RangeStartKey(const std::string& key, const KeyRange& range) {
+  const bool open_ended = range.range_end.empty() && (range.prefix || range.from_key);
+  return key.empty() && open_ended ? std::string(1, '\0') : key;
+}
+
 etcdserverpb::RangeRequest MakeRangeRequest(const std::string& key, const GetOptions& options) {
   etcdserverpb::RangeRequest request;
-  request.set_key(key);
+  request.set_key(RangeStartKey(key, options.range));
   request.set_range_end(RangeEnd(key, options.range));
   request.set_limit(options.limit);
   request.set_revision(options.revision);
@@ -55,7 +60,7 @@ etcdserverpb::PutRequest MakePutRequest(const std::string& key, const std::strin
 etcdserverpb::DeleteRangeRequest MakeDeleteRequest(const std::string& key,
                                                    const DeleteOptions& options) {
   etcdserverpb::DeleteRangeRequest request;
-  request.set_key(key);
+  request.set_key(RangeStartKey(key, options.range));
   request.set_range_end(RangeEnd(key, options.range));
   request.set_prev_kv(options.prev_kv);
   return request;

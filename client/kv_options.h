@@ -49,6 +49,9 @@ struct DeleteOptions {
 std::string PrefixEnd(const std::string& prefix);
 // The range_end the server expects for `key` and `range`.
 std::string RangeEnd(const std::string& key, const KeyRange& range);
+// The key the server expects: an empty key with `prefix` or `from_key` means the whole
+// keyspace and is sent as "\0" (as etcd's clientv3 does); the server refuses an empty key.
+std::string RangeStartKey(const std::string& key, const KeyRange& range);
 
 etcdserverpb::RangeRequest MakeRangeRequest(const std::string& key, const GetOptions& options);
 etcdserverpb::PutRequest MakePutRequest(const std::string& key, const std::string& value,

@@ -7,6 +7,21 @@
 namespace raftkv::client {
 namespace {
 
+// etcd's clientv3 sends key "\0" for an empty key with WithPrefix / WithFromKey.
+TEST(KvOptionsTest, EmptyKeyWithPrefixOrFromKeyCoversTheWholeKeyspace) {
+  const std::string zero(1, '\0');
+  GetOptions get;
+  get.range.prefix = true;
+  EXPECT_EQ(MakeRangeRequest("", get).key(), zero);
+  EXPECT_EQ(MakeRangeRequest("", get).range_end(), zero);
+  EXPECT_EQ(MakeRangeRequest("a", get).key(), "a");
+  DeleteOptions del;
+  del.range.from_key = true;
+  EXPECT_EQ(MakeDeleteRequest("", del).key(), zero);
+  EXPECT_EQ(MakeDeleteRequest("", del).range_end(), zero);
+  EXPECT_EQ(MakeDeleteRequest("", DeleteOptions()).key(), "");  // the server's error to give
+}
+
 TEST(KvOptionsTest, PrefixEndIncrementsTheLastByteThatCan) {
   EXPECT_EQ(PrefixEnd("abc"), "abd");
   EXPECT_EQ(PrefixEnd(std::string("a\xff", 2)), "b");

@@ -93,7 +93,7 @@ bool WatchHandle::RunStream() {
     context_ = context;
     ++streams_;
     auto* create = request.mutable_create_request();
-    create->set_key(key_);
+    create->set_key(RangeStartKey(key_, options_.range));
     create->set_range_end(RangeEnd(key_, options_.range));
     create->set_start_revision(next_revision_);
     create->set_prev_kv(options_.prev_kv);

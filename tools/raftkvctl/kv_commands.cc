@@ -22,15 +22,6 @@ absl::StatusOr<client::KeyRange> RangeFlags(const Context& context) {
   return range;
 }
 
-// etcdctl (clientv3.WithPrefix) reads an empty prefix as the whole keyspace: key and range end
-// both "\0". The client library would send an empty key, which the server refuses.
-std::string RangeStartKey(const std::string& key, client::KeyRange& range) {
-  if (!range.prefix || !key.empty()) return key;
-  range.prefix = false;
-  range.from_key = true;
-  return std::string(1, '\0');
-}
-
 absl::StatusOr<client::GetOptions> GetFlags(const Context& context) {
   client::GetOptions options;
   auto range = RangeFlags(context);
@@ -88,7 +79,7 @@ int RunGet(Context& context) {
   if (context.words.empty()) return BadArgs("get <key> [range_end] [--prefix] [--from-key] ...");
   auto options = GetFlags(context);
   if (!options.ok()) return Fail(options.status());
-  const std::string key = RangeStartKey(context.words[0], options->range);
+  const std::string& key = context.words[0];
   auto response = context.client->kv().Get(key, *options);
   if (!response.ok()) return Fail(response.status());
   if (options->keys_only && !context.printer.json()) {
@@ -126,7 +117,7 @@ int RunDel(Context& context) {
   if (!range.ok()) return Fail(range.status());
   options.range = *range;
   options.prev_kv = context.args.Has("prev-kv");
-  const std::string key = RangeStartKey(context.words[0], options.range);
+  const std::string& key = context.words[0];
   auto response = context.client->kv().Delete(key, options);
   if (!response.ok()) return Fail(response.status());
   context.printer.Delete(*response);
@@ -162,8 +153,7 @@ int RunWatch(Context& context) {
     if (!identity.ok()) return Fail(identity.status());
     header = *identity;
   }
-  auto stream =
-      context.client->watcher().Open(RangeStartKey(context.words[0], options.range), options);
+  auto stream = context.client->watcher().Open(context.words[0], options);
   while (!g_interrupted) {
     auto response = stream->Next(std::chrono::milliseconds(200));
     if (!response) continue;
