@@ -153,28 +153,60 @@ void WatchHub::MatchSyncedLocked(const std::string& key, std::vector<Watcher*>* 
   }
 }
 
+namespace {
+
+// The events of `all` at `indices`, shared by every watcher that wants exactly those.
+std::shared_ptr<const SharedEvents> MakeSharedEvents(const std::vector<mvccpb::Event>& all,
+                                                     const std::vector<uint32_t>& indices) {
+  auto shared = std::make_shared<SharedEvents>();
+  etcdserverpb::WatchResponse only_events;
+  for (uint32_t index : indices) {
+    mvccpb::Event* event = only_events.add_events();
+    *event = all[index];
+    event->clear_prev_kv();
+  }
+  shared->wire = only_events.SerializeAsString();
+  shared->events.assign(only_events.events().begin(), only_events.events().end());
+  return shared;
+}
+
+}  // namespace
+
 void WatchHub::OnCommit(int64_t revision, const std::vector<mvccpb::Event>& events) {
   std::lock_guard<std::mutex> lock(mu_);
   current_revision_ = revision;
-  // Insertion-ordered so each watcher's events keep the revision's order.
-  std::unordered_map<Watcher*, etcdserverpb::WatchResponse> batches;
+  // Per watcher, the indices of the events it wants, in the revision's order.
+  std::unordered_map<Watcher*, std::vector<uint32_t>> wanted;
   std::vector<Watcher*> order;
   std::vector<Watcher*> matched;
-  for (const mvccpb::Event& event : events) {
+  for (uint32_t i = 0; i < events.size(); ++i) {
     matched.clear();
-    MatchSyncedLocked(event.kv().key(), &matched);
+    MatchSyncedLocked(events[i].kv().key(), &matched);
     for (Watcher* watcher : matched) {
-      if (revision < watcher->next_rev || !watcher->Wants(event)) continue;
-      auto [it, inserted] = batches.try_emplace(watcher);
+      if (revision < watcher->next_rev || !watcher->Wants(events[i])) continue;
+      auto [it, inserted] = wanted.try_emplace(watcher);
       if (inserted) order.push_back(watcher);
-      *it->second.add_events() = event;
+      it->second.push_back(i);
     }
   }
+  // Watchers wanting the same events share one copy (usually all of them: a
+  // revision is mostly one put).
+  std::map<std::vector<uint32_t>, std::shared_ptr<const SharedEvents>> shared_by_indices;
   for (Watcher* watcher : order) {
-    etcdserverpb::WatchResponse& response = batches[watcher];
+    const std::vector<uint32_t>& indices = wanted[watcher];
+    etcdserverpb::WatchResponse response;
     response.mutable_header()->set_revision(revision);
     response.set_watch_id(watcher->id);
-    if (!watcher->stream->TryPushEvents(*watcher, std::move(response))) {
+    std::shared_ptr<const SharedEvents> shared;
+    if (watcher->prev_kv || watcher->fragment) {
+      // Filled in (prev_kv) or split per watcher later: its own copy.
+      for (uint32_t index : indices) *response.add_events() = events[index];
+    } else {
+      std::shared_ptr<const SharedEvents>& slot = shared_by_indices[indices];
+      if (!slot) slot = MakeSharedEvents(events, indices);
+      shared = slot;
+    }
+    if (!watcher->stream->TryPushEvents(*watcher, std::move(response), std::move(shared))) {
       // The client is slow: stop pushing, let the worker replay from history.
       MakeUnsyncedLocked(watcher, revision);
     }
@@ -404,16 +436,18 @@ void WatchStream::PushControl(etcdserverpb::WatchResponse response) {
   NotifyReadyLocked();
 }
 
-bool WatchStream::TryPushEvents(Watcher& watcher, etcdserverpb::WatchResponse response) {
+bool WatchStream::TryPushEvents(Watcher& watcher, etcdserverpb::WatchResponse response,
+                                std::shared_ptr<const SharedEvents> shared) {
   std::lock_guard<std::mutex> lock(queue_mu_);
   if (closed_) return true;  // nobody will read it; drop silently
   if (buffered_events_ >= hub_->options_.stream_buffer_responses) {
     starved_ = true;
     return false;
   }
-  const bool has_events = response.events_size() > 0;
+  const bool has_events = response.events_size() > 0 || shared != nullptr;
   Outgoing outgoing;
   outgoing.response = std::move(response);
+  outgoing.shared_events = std::move(shared);
   outgoing.counts_against_buffer = true;
   outgoing.fragment = watcher.fragment;
   if (watcher.prev_kv) {
@@ -443,8 +477,16 @@ WatchStream::Outgoing WatchStream::TakeFrontLocked(bool* wake_hub) {
 }
 
 WatchStream::PopResult WatchStream::Deliver(Outgoing outgoing, bool wake_hub,
-                                            etcdserverpb::WatchResponse* response, bool* fragment) {
+                                            etcdserverpb::WatchResponse* response, bool* fragment,
+                                            std::shared_ptr<const SharedEvents>* shared_events) {
   if (wake_hub) hub_->WakeWorker();
+  if (shared_events != nullptr) {
+    *shared_events = std::move(outgoing.shared_events);
+  } else if (outgoing.shared_events != nullptr) {
+    for (const mvccpb::Event& event : outgoing.shared_events->events) {
+      *outgoing.response.add_events() = event;
+    }
+  }
   if (outgoing.fill_prev_kv) FillPrevKv(&outgoing.response);
   *response = std::move(outgoing.response);
   *fragment = outgoing.fragment;
@@ -468,10 +510,11 @@ WatchStream::PopResult WatchStream::Pop(absl::Time deadline, etcdserverpb::Watch
     outgoing = TakeFrontLocked(&wake_hub);
     if (more_queued != nullptr) *more_queued = !queue_.empty();
   }
-  return Deliver(std::move(outgoing), wake_hub, response, fragment);
+  return Deliver(std::move(outgoing), wake_hub, response, fragment, nullptr);
 }
 
-WatchStream::PopResult WatchStream::TryPop(etcdserverpb::WatchResponse* response, bool* fragment) {
+WatchStream::PopResult WatchStream::TryPop(etcdserverpb::WatchResponse* response, bool* fragment,
+                                           std::shared_ptr<const SharedEvents>* shared_events) {
   Outgoing outgoing;
   bool wake_hub = false;
   {
@@ -483,7 +526,7 @@ WatchStream::PopResult WatchStream::TryPop(etcdserverpb::WatchResponse* response
     }
     outgoing = TakeFrontLocked(&wake_hub);
   }
-  return Deliver(std::move(outgoing), wake_hub, response, fragment);
+  return Deliver(std::move(outgoing), wake_hub, response, fragment, shared_events);
 }
 
 void WatchStream::SetReadyCallback(std::function<void()> callback) {

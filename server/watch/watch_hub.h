@@ -40,6 +40,15 @@ namespace raftkv::server::watch {
 class WatchStream;
 struct Watcher;
 
+// The events one commit delivers to many watchers of the same range: built
+// once per revision (not once per watcher) and shared by their responses.
+// `wire` is the events serialized as WatchResponse field 11 entries, so a
+// writer can append it to a serialized response shell without copying.
+struct SharedEvents {
+  std::vector<mvccpb::Event> events;  // prev_kv cleared
+  std::string wire;
+};
+
 struct WatchHubOptions {
   // Event responses a stream may hold before its watchers fall back to catch-up.
   // etcd holds 128 per stream, but a watcher that overflows it keeps its events
@@ -142,8 +151,11 @@ class WatchStream {
                 bool* more_queued = nullptr);
 
   // Non-blocking Pop: kTimeout means the queue is empty; the ready callback then
-  // runs once the next response is queued.
-  PopResult TryPop(etcdserverpb::WatchResponse* response, bool* fragment);
+  // runs once the next response is queued. With `shared_events`, a response
+  // whose events are shared comes without events and *shared_events is set
+  // (null otherwise): the caller sends shared_events->wire after the response.
+  PopResult TryPop(etcdserverpb::WatchResponse* response, bool* fragment,
+                   std::shared_ptr<const SharedEvents>* shared_events = nullptr);
   // Runs (under the hub's and the stream's locks, so it must only hand off, never
   // call back into the hub) when a response is queued after TryPop found the queue
   // empty. An empty function detaches; after it returns no call is running.
@@ -160,6 +172,7 @@ class WatchStream {
   friend class WatchHub;
   struct Outgoing {
     etcdserverpb::WatchResponse response;
+    std::shared_ptr<const SharedEvents> shared_events;
     bool counts_against_buffer = false;
     bool fill_prev_kv = false;
     bool fragment = false;
@@ -170,14 +183,16 @@ class WatchStream {
   // which waits here for room so a client that never reads stays bounded.
   void WaitForControlRoom();
   void PushControl(etcdserverpb::WatchResponse response);
-  // Event-carrying responses; false when the buffer is full.
-  bool TryPushEvents(Watcher& watcher, etcdserverpb::WatchResponse response);
+  // Event-carrying responses; false when the buffer is full. `shared` (only for
+  // watchers without prev_kv and fragment) holds the response's events.
+  bool TryPushEvents(Watcher& watcher, etcdserverpb::WatchResponse response,
+                     std::shared_ptr<const SharedEvents> shared = nullptr);
   void FillPrevKv(etcdserverpb::WatchResponse* response);
   int64_t PickWatchIdLocked();
   // Takes the front response; the caller holds queue_mu_ and saw it non-empty.
   Outgoing TakeFrontLocked(bool* wake_hub);
   PopResult Deliver(Outgoing outgoing, bool wake_hub, etcdserverpb::WatchResponse* response,
-                    bool* fragment);
+                    bool* fragment, std::shared_ptr<const SharedEvents>* shared_events);
   void NotifyReadyLocked();
 
   WatchHub* const hub_;

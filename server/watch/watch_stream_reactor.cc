@@ -1,5 +1,7 @@
 #include "server/watch/watch_stream_reactor.h"
 
+#include <grpcpp/impl/codegen/proto_utils.h>
+
 #include <random>
 #include <utility>
 
@@ -7,6 +9,27 @@
 #include "server/watch/watch_response_fragmenter.h"
 
 namespace raftkv::server::watch {
+namespace {
+
+grpc::ByteBuffer Serialize(const etcdserverpb::WatchResponse& response) {
+  grpc::ByteBuffer buffer;
+  bool own_buffer = false;
+  (void)grpc::SerializationTraits<etcdserverpb::WatchResponse>::Serialize(response, &buffer,
+                                                                          &own_buffer);
+  return buffer;
+}
+
+// A slice over shared->wire that keeps `shared` alive until gRPC is done with it.
+grpc::Slice SharedEventsSlice(std::shared_ptr<const SharedEvents> shared) {
+  auto* owner = new std::shared_ptr<const SharedEvents>(std::move(shared));
+  const std::string& wire = (*owner)->wire;
+  return grpc::Slice(
+      const_cast<char*>(wire.data()), wire.size(),
+      [](void* user_data) { delete static_cast<std::shared_ptr<const SharedEvents>*>(user_data); },
+      owner);
+}
+
+}  // namespace
 
 using etcdserverpb::WatchRequest;
 using etcdserverpb::WatchResponse;
@@ -44,7 +67,11 @@ absl::Duration WatchStreamReactor::JitteredProgressInterval() const {
          absl::Nanoseconds(std::uniform_int_distribution<int64_t>(0, jitter_range)(random));
 }
 
-void WatchStreamReactor::HandleRequest(const WatchRequest& request) {
+bool WatchStreamReactor::HandleRequestLocked() {
+  WatchRequest request;
+  if (!grpc::SerializationTraits<WatchRequest>::Deserialize(&request_, &request).ok()) {
+    return false;
+  }
   switch (request.request_union_case()) {
     case WatchRequest::kCreateRequest:
       // Errors were already queued to the client as created+canceled.
@@ -60,6 +87,7 @@ void WatchStreamReactor::HandleRequest(const WatchRequest& request) {
     default:
       break;  // unknown requests are ignored, as etcd does
   }
+  return true;
 }
 
 void WatchStreamReactor::OnReadDone(bool ok) {
@@ -72,7 +100,11 @@ void WatchStreamReactor::OnReadDone(bool ok) {
     return;
   }
   // The control buffer had room when this read started, so this never waits.
-  HandleRequest(request_);
+  if (!HandleRequestLocked()) {
+    stream_->Close();
+    RequestFinishLocked(grpc::Status(grpc::StatusCode::INTERNAL, "cannot parse WatchRequest"));
+    return;
+  }
   StartReadIfRoomLocked();
   PumpLocked();
 }
@@ -140,7 +172,8 @@ void WatchStreamReactor::PumpLocked() {
 bool WatchStreamReactor::TakeNextResponseLocked() {
   WatchResponse response;
   bool fragment = false;
-  switch (stream_->TryPop(&response, &fragment)) {
+  std::shared_ptr<const SharedEvents> shared_events;
+  switch (stream_->TryPop(&response, &fragment, &shared_events)) {
     case WatchStream::PopResult::kTimeout:
       in_burst_ = false;
       return false;
@@ -158,12 +191,19 @@ bool WatchStreamReactor::TakeNextResponseLocked() {
   const int64_t revision = response.header().revision();
   *response.mutable_header() = header_;
   response.mutable_header()->set_revision(revision);
-  if (!fragment) {
-    pending_.push_back(std::move(response));
+  if (shared_events != nullptr) {
+    // Fields may come in any order on the wire: the shell, then the events.
+    const std::string shell = response.SerializeAsString();
+    grpc::Slice slices[] = {grpc::Slice(shell), SharedEventsSlice(std::move(shared_events))};
+    pending_.emplace_back(slices, 2);
     return true;
   }
-  for (WatchResponse& part : FragmentWatchResponse(response, context_->max_response_bytes)) {
-    pending_.push_back(std::move(part));
+  if (!fragment) {
+    pending_.push_back(Serialize(response));
+    return true;
+  }
+  for (const WatchResponse& part : FragmentWatchResponse(response, context_->max_response_bytes)) {
+    pending_.push_back(Serialize(part));
   }
   return true;
 }

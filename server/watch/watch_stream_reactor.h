@@ -4,6 +4,10 @@
 // 100 watches writes its 100 responses of a revision back to back without a
 // thread hand-off per response. When the queue runs empty the hub's ready
 // callback kicks the stream's driver, which starts the next write.
+//
+// Messages travel as raw byte buffers: a response whose events the hub shares
+// among watchers is its small serialized shell (header, watch_id) followed by
+// the shared serialized events, which gRPC sends without a copy per watcher.
 #ifndef RAFTKV_SERVER_WATCH_WATCH_STREAM_REACTOR_H_
 #define RAFTKV_SERVER_WATCH_WATCH_STREAM_REACTOR_H_
 
@@ -20,10 +24,9 @@
 
 namespace raftkv::server::watch {
 
-class WatchStreamReactor final
-    : public grpc::ServerBidiReactor<etcdserverpb::WatchRequest, etcdserverpb::WatchResponse>,
-      public DrivenStream,
-      public std::enable_shared_from_this<WatchStreamReactor> {
+class WatchStreamReactor final : public grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>,
+                                 public DrivenStream,
+                                 public std::enable_shared_from_this<WatchStreamReactor> {
  public:
   // Creates a reactor that owns itself until gRPC calls OnDone (the driver and
   // the hub only hold weak references). `context` and `driver` must outlive the
@@ -55,7 +58,8 @@ class WatchStreamReactor final
   bool TakeNextResponseLocked();
   void RequestFinishLocked(grpc::Status status);
   void StartReadIfRoomLocked();
-  void HandleRequest(const etcdserverpb::WatchRequest& request);
+  // False when the request does not parse.
+  bool HandleRequestLocked();
   absl::Duration JitteredProgressInterval() const;
 
   const WatchServerContext* const context_;
@@ -66,10 +70,10 @@ class WatchStreamReactor final
   absl::Time next_progress_tick_;
   absl::Time next_leader_check_;
   int checks_without_leader_ = 0;
-  std::shared_ptr<WatchStreamReactor> self_;         // released in OnDone
-  etcdserverpb::WatchRequest request_;               // target of the one outstanding read
-  etcdserverpb::WatchResponse writing_;              // the one write in flight
-  std::deque<etcdserverpb::WatchResponse> pending_;  // fragments of a taken response
+  std::shared_ptr<WatchStreamReactor> self_;  // released in OnDone
+  grpc::ByteBuffer request_;                  // target of the one outstanding read
+  grpc::ByteBuffer writing_;                  // the one write in flight
+  std::deque<grpc::ByteBuffer> pending_;      // fragments of a taken response
   // The header (member, term) is read once per burst of responses, not per
   // response: with many watchers one commit queues a response per watcher.
   etcdserverpb::ResponseHeader header_;

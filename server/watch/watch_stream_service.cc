@@ -8,11 +8,8 @@
 namespace raftkv::server::watch {
 namespace {
 
-using etcdserverpb::WatchRequest;
-using etcdserverpb::WatchResponse;
-
 // A call refused before any watch exists: finishes at once.
-class RefusedWatch final : public grpc::ServerBidiReactor<WatchRequest, WatchResponse> {
+class RefusedWatch final : public grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer> {
  public:
   explicit RefusedWatch(grpc::Status status) { Finish(std::move(status)); }
   void OnDone() override { delete this; }
@@ -39,7 +36,7 @@ bool WatchStreamService::RequiresLeader(const grpc::CallbackServerContext& conte
   return it != metadata.end() && it->second == "true";
 }
 
-grpc::ServerBidiReactor<WatchRequest, WatchResponse>* WatchStreamService::Watch(
+grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>* WatchStreamService::Watch(
     grpc::CallbackServerContext* context) {
   const bool require_leader = RequiresLeader(*context);
   if (require_leader && !context_.has_leader()) {

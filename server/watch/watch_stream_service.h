@@ -14,14 +14,16 @@
 
 namespace raftkv::server::watch {
 
-class WatchStreamService final : public etcdserverpb::Watch::CallbackService {
+// Raw (byte buffer) callback method: see WatchStreamReactor for why.
+class WatchStreamService final
+    : public etcdserverpb::Watch::WithRawCallbackMethod_Watch<etcdserverpb::Watch::Service> {
  public:
   // `hub` must outlive the service; the gRPC server must be shut down (every
   // Watch call done) before the service is destroyed.
   WatchStreamService(WatchHub* hub, WatchServerContext context);
   ~WatchStreamService() override;
 
-  grpc::ServerBidiReactor<etcdserverpb::WatchRequest, etcdserverpb::WatchResponse>* Watch(
+  grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>* Watch(
       grpc::CallbackServerContext* context) override;
 
  private:
