@@ -529,6 +529,37 @@ WatchStream::PopResult WatchStream::TryPop(etcdserverpb::WatchResponse* response
   return Deliver(std::move(outgoing), wake_hub, response, fragment, shared_events);
 }
 
+WatchStream::PopResult WatchStream::TryPopBatch(size_t max_responses,
+                                                std::vector<PoppedResponse>* batch) {
+  std::vector<Outgoing> taken;
+  bool wake_hub = false;
+  {
+    std::lock_guard<std::mutex> lock(queue_mu_);
+    if (queue_.empty()) {
+      if (closed_) return PopResult::kClosed;
+      ready_armed_ = true;
+      return PopResult::kTimeout;
+    }
+    // A control response travels alone so it keeps its place between events.
+    do {
+      bool starved = false;
+      taken.push_back(TakeFrontLocked(&starved));
+      wake_hub |= starved;
+    } while (taken.back().counts_against_buffer && taken.size() < max_responses &&
+             !queue_.empty() && queue_.front().counts_against_buffer);
+  }
+  if (wake_hub) hub_->WakeWorker();
+  for (Outgoing& outgoing : taken) {
+    if (outgoing.fill_prev_kv) FillPrevKv(&outgoing.response);
+    PoppedResponse popped;
+    popped.response = std::move(outgoing.response);
+    popped.shared_events = std::move(outgoing.shared_events);
+    popped.fragment = outgoing.fragment;
+    batch->push_back(std::move(popped));
+  }
+  return PopResult::kResponse;
+}
+
 void WatchStream::SetReadyCallback(std::function<void()> callback) {
   std::lock_guard<std::mutex> lock(queue_mu_);
   ready_callback_ = std::move(callback);

@@ -156,6 +156,17 @@ class WatchStream {
   // (null otherwise): the caller sends shared_events->wire after the response.
   PopResult TryPop(etcdserverpb::WatchResponse* response, bool* fragment,
                    std::shared_ptr<const SharedEvents>* shared_events = nullptr);
+  struct PoppedResponse {
+    etcdserverpb::WatchResponse response;  // without events when `shared_events` is set
+    std::shared_ptr<const SharedEvents> shared_events;
+    bool fragment = false;
+  };
+  // Non-blocking, for a writer that coalesces: the queued event responses up to
+  // the next control response (or that control response alone), at most
+  // `max_responses`, in queue order. kTimeout (queue empty) arms the ready
+  // callback like TryPop.
+  PopResult TryPopBatch(size_t max_responses, std::vector<PoppedResponse>* batch);
+
   // Runs (under the hub's and the stream's locks, so it must only hand off, never
   // call back into the hub) when a response is queued after TryPop found the queue
   // empty. An empty function detaches; after it returns no call is running.

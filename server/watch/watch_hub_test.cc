@@ -400,6 +400,70 @@ TEST_F(WatchHubTest, ThousandWatchersEachGetEveryEventExactlyOnce) {
   EXPECT_EQ(hub_->SyncedWatcherCount(), size_t{kStreams} * kWatchersPerStream);
 }
 
+TEST_F(WatchHubTest, TryPopBatchTakesEventsUpToAControlResponseWithSharedEvents) {
+  auto stream = NewStream();
+  ASSERT_TRUE(stream->Create(Req("b")).ok());
+  ASSERT_TRUE(stream->Create(Req("b")).ok());
+  for (int i = 0; i < 3; ++i) Put("b", std::to_string(i));  // revisions 2..4
+  ASSERT_TRUE(stream->Cancel(1).ok());
+  Put("b", "last");  // revision 5, watch 0 only
+
+  std::vector<WatchStream::PoppedResponse> batch;
+  const auto next_batch = [&] {
+    batch.clear();
+    return stream->TryPopBatch(100, &batch);
+  };
+  // Control responses come alone.
+  ASSERT_EQ(next_batch(), WatchStream::PopResult::kResponse);
+  ASSERT_EQ(batch.size(), 1u);
+  EXPECT_TRUE(batch[0].response.created());
+  ASSERT_EQ(next_batch(), WatchStream::PopResult::kResponse);
+  ASSERT_EQ(batch.size(), 1u);
+  EXPECT_TRUE(batch[0].response.created());
+  // The six event responses, each watch's events shared rather than copied.
+  ASSERT_EQ(next_batch(), WatchStream::PopResult::kResponse);
+  ASSERT_EQ(batch.size(), 6u);
+  for (size_t i = 0; i < batch.size(); ++i) {
+    EXPECT_EQ(batch[i].response.header().revision(), int64_t(2 + i / 2));
+    EXPECT_EQ(batch[i].response.events_size(), 0);
+    ASSERT_NE(batch[i].shared_events, nullptr);
+    ASSERT_EQ(batch[i].shared_events->events.size(), 1u);
+    EXPECT_EQ(batch[i].shared_events->events[0].kv().mod_revision(), int64_t(2 + i / 2));
+    WatchResponse parsed;
+    ASSERT_TRUE(parsed.ParseFromString(batch[i].shared_events->wire));
+    ASSERT_EQ(parsed.events_size(), 1);
+    EXPECT_EQ(parsed.events(0).kv().mod_revision(), int64_t(2 + i / 2));
+  }
+  EXPECT_EQ(batch[0].shared_events, batch[1].shared_events);  // one copy per revision
+  ASSERT_EQ(next_batch(), WatchStream::PopResult::kResponse);
+  ASSERT_EQ(batch.size(), 1u);
+  EXPECT_TRUE(batch[0].response.canceled());
+  ASSERT_EQ(next_batch(), WatchStream::PopResult::kResponse);
+  ASSERT_EQ(batch.size(), 1u);
+  EXPECT_EQ(batch[0].response.watch_id(), 0);
+  EXPECT_EQ(batch[0].response.header().revision(), 5);
+  EXPECT_EQ(next_batch(), WatchStream::PopResult::kTimeout);
+}
+
+TEST_F(WatchHubTest, ReadyCallbackRunsOnceWhenAnEmptyQueueGetsAResponse) {
+  auto stream = NewStream();
+  std::atomic<int> calls{0};
+  stream->SetReadyCallback([&] { ++calls; });
+  WatchResponse response;
+  bool fragment = false;
+  EXPECT_EQ(stream->TryPop(&response, &fragment), WatchStream::PopResult::kTimeout);
+  ASSERT_TRUE(stream->Create(Req("r")).ok());
+  Put("r", "1");
+  EXPECT_EQ(calls.load(), 1);  // armed once by the empty TryPop
+  EXPECT_EQ(stream->TryPop(&response, &fragment), WatchStream::PopResult::kResponse);
+  EXPECT_EQ(stream->TryPop(&response, &fragment), WatchStream::PopResult::kResponse);
+  ASSERT_EQ(response.events_size(), 1);  // shared events are materialised for TryPop
+  EXPECT_EQ(stream->TryPop(&response, &fragment), WatchStream::PopResult::kTimeout);
+  Put("r", "2");
+  EXPECT_EQ(calls.load(), 2);
+  stream->SetReadyCallback(nullptr);
+}
+
 TEST_F(WatchHubTest, RestoreReplaysFromHistory) {
   auto stream = NewStream();
   CreateOk(*stream, Req("z"));

@@ -3,7 +3,9 @@
 #include <grpcpp/impl/codegen/proto_utils.h>
 
 #include <random>
+#include <unordered_map>
 #include <utility>
+#include <vector>
 
 #include "absl/time/clock.h"
 #include "server/watch/watch_response_fragmenter.h"
@@ -170,10 +172,8 @@ void WatchStreamReactor::PumpLocked() {
 }
 
 bool WatchStreamReactor::TakeNextResponseLocked() {
-  WatchResponse response;
-  bool fragment = false;
-  std::shared_ptr<const SharedEvents> shared_events;
-  switch (stream_->TryPop(&response, &fragment, &shared_events)) {
+  std::vector<WatchStream::PoppedResponse> batch;
+  switch (stream_->TryPopBatch(kMaxResponsesPerBatch, &batch)) {
     case WatchStream::PopResult::kTimeout:
       in_burst_ = false;
       return false;
@@ -188,24 +188,59 @@ bool WatchStreamReactor::TakeNextResponseLocked() {
     header_ = context_->header ? context_->header() : etcdserverpb::ResponseHeader();
     in_burst_ = true;
   }
-  const int64_t revision = response.header().revision();
-  *response.mutable_header() = header_;
-  response.mutable_header()->set_revision(revision);
-  if (shared_events != nullptr) {
-    // Fields may come in any order on the wire: the shell, then the events.
-    const std::string shell = response.SerializeAsString();
-    grpc::Slice slices[] = {grpc::Slice(shell), SharedEventsSlice(std::move(shared_events))};
-    pending_.emplace_back(slices, 2);
-    return true;
+  // One message per watch for the whole batch: a stream that fell behind by k
+  // revisions catches up with its watches' k revisions in one response each
+  // (order among watches is free; each watch's own order is kept).
+  std::vector<int64_t> watch_order;
+  std::unordered_map<int64_t, std::vector<WatchStream::PoppedResponse*>> by_watch;
+  for (WatchStream::PoppedResponse& popped : batch) {
+    auto [it, inserted] = by_watch.try_emplace(popped.response.watch_id());
+    if (inserted) watch_order.push_back(popped.response.watch_id());
+    it->second.push_back(&popped);
   }
-  if (!fragment) {
-    pending_.push_back(Serialize(response));
-    return true;
-  }
-  for (const WatchResponse& part : FragmentWatchResponse(response, context_->max_response_bytes)) {
-    pending_.push_back(Serialize(part));
-  }
+  for (int64_t watch_id : watch_order) QueueWatchResponsesLocked(by_watch[watch_id]);
   return true;
+}
+
+void WatchStreamReactor::QueueWatchResponsesLocked(
+    const std::vector<WatchStream::PoppedResponse*>& responses) {
+  // Consecutive responses with shared events merge into one message: the shell
+  // of the last (its revision), then every response's event bytes.
+  std::vector<grpc::Slice> merged;
+  WatchStream::PoppedResponse* last_shared = nullptr;
+  const auto flush_merged = [&] {
+    if (last_shared == nullptr) return;
+    merged.insert(merged.begin(),
+                  grpc::Slice(WithHeader(last_shared->response).SerializeAsString()));
+    pending_.emplace_back(merged.data(), merged.size());
+    merged.clear();
+    last_shared = nullptr;
+  };
+  for (WatchStream::PoppedResponse* popped : responses) {
+    if (popped->shared_events != nullptr) {
+      merged.push_back(SharedEventsSlice(std::move(popped->shared_events)));
+      last_shared = popped;
+      continue;
+    }
+    flush_merged();
+    WatchResponse response = WithHeader(popped->response);
+    if (!popped->fragment) {
+      pending_.push_back(Serialize(response));
+      continue;
+    }
+    for (const WatchResponse& part :
+         FragmentWatchResponse(response, context_->max_response_bytes)) {
+      pending_.push_back(Serialize(part));
+    }
+  }
+  flush_merged();
+}
+
+WatchResponse WatchStreamReactor::WithHeader(const WatchResponse& response) const {
+  WatchResponse with_header = response;
+  *with_header.mutable_header() = header_;
+  with_header.mutable_header()->set_revision(response.header().revision());
+  return with_header;
 }
 
 void WatchStreamReactor::RequestFinishLocked(grpc::Status status) {

@@ -16,6 +16,7 @@
 #include <deque>
 #include <memory>
 #include <mutex>
+#include <vector>
 
 #include "proto/rpc.pb.h"
 #include "server/watch/watch_hub.h"
@@ -53,9 +54,15 @@ class WatchStreamReactor final : public grpc::ServerBidiReactor<grpc::ByteBuffer
   // Finish. Lock order: mu_, then the hub's locks (never the reverse: the
   // hub's ready callback only kicks the driver).
   void PumpLocked();
-  // Queues the next response (header filled, fragmented if asked) in pending_;
-  // false when the hub queue is empty or closed.
+  // Takes what the hub has queued (header filled, fragmented if asked) into
+  // pending_; false when the hub queue is empty or closed.
   bool TakeNextResponseLocked();
+  // The responses of one watch, in order, as few messages as possible.
+  void QueueWatchResponsesLocked(const std::vector<WatchStream::PoppedResponse*>& responses);
+  etcdserverpb::WatchResponse WithHeader(const etcdserverpb::WatchResponse& response) const;
+
+  // Responses taken from the hub at once (its stream buffer holds 1024).
+  static constexpr size_t kMaxResponsesPerBatch = 4096;
   void RequestFinishLocked(grpc::Status status);
   void StartReadIfRoomLocked();
   // False when the request does not parse.
