@@ -13,6 +13,7 @@ constexpr std::chrono::milliseconds kReconnectPause{100};
 
 WatchResponse Convert(const etcdserverpb::WatchResponse& response) {
   WatchResponse out;
+  out.header = response.header();
   out.header_revision = response.header().revision();
   out.events.assign(response.events().begin(), response.events().end());
   out.compact_revision = response.compact_revision();

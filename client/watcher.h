@@ -40,7 +40,9 @@ struct WatchOptions {
 };
 
 struct WatchResponse {
-  int64_t header_revision = 0;
+  // The server's header (cluster, member, term, revision) as sent with this response.
+  etcdserverpb::ResponseHeader header;
+  int64_t header_revision = 0;  // header.revision(), kept for existing callers
   std::vector<mvccpb::Event> events;
   // Set when the watch's next revision was compacted away; the watch has ended.
   int64_t compact_revision = 0;

@@ -55,21 +55,9 @@ absl::StatusOr<client::GetOptions> GetFlags(const Context& context) {
   return options;
 }
 
-// client::WatchResponse carries only the header's revision; etcdctl -w json prints the whole
-// header, so cluster, member and term come from a read at the start of the watch (exact while
-// the watch stays on that member and no election happens).
-absl::StatusOr<etcdserverpb::ResponseHeader> WatchHeaderIdentity(Context& context) {
-  client::GetOptions options;
-  options.count_only = true;
-  auto response = context.client->kv().Get(context.words[0], options);
-  if (!response.ok()) return response.status();
-  return response->header();
-}
-
-void PrintWatchJson(const Context& context, etcdserverpb::ResponseHeader header,
-                    const client::WatchResponse& response) {
-  header.set_revision(response.header_revision);
-  WatchJsonInput json{header, response.events, response.compact_revision, response.canceled};
+void PrintWatchJson(const Context& context, const client::WatchResponse& response) {
+  WatchJsonInput json{response.header, response.events, response.compact_revision,
+                      response.canceled};
   context.printer.Json(WatchJson(json));
 }
 
@@ -147,12 +135,6 @@ int RunWatch(Context& context) {
   if (!rev.ok()) return Fail(rev.status());
   options.start_revision = *rev;
   options.prev_kv = context.args.Has("prev-kv");
-  etcdserverpb::ResponseHeader header;
-  if (context.printer.json()) {
-    auto identity = WatchHeaderIdentity(context);
-    if (!identity.ok()) return Fail(identity.status());
-    header = *identity;
-  }
   auto stream = context.client->watcher().Open(context.words[0], options);
   while (!g_interrupted) {
     auto response = stream->Next(std::chrono::milliseconds(200));
@@ -165,7 +147,7 @@ int RunWatch(Context& context) {
       std::cerr << "watch was canceled (" << response->cancel_reason << ")" << std::endl;
     }
     if (context.printer.json()) {
-      PrintWatchJson(context, header, *response);
+      PrintWatchJson(context, *response);
     } else {
       for (const auto& event : response->events) context.printer.Event(event);
     }
