@@ -111,14 +111,18 @@ absl::Status KvCore::WaitApplied(uint64_t index, Clock::time_point deadline) {
   return etcd_errors::Stopped();
 }
 
+absl::Status KvCore::CatchUpWithCommitted() {
+  absl::StatusOr<uint64_t> read_index = log_->ReadIndex();
+  if (!read_index.ok()) return read_index.status();
+  return WaitApplied(*read_index, Clock::now() + options_.request_timeout);
+}
+
 absl::StatusOr<etcdserverpb::RangeResponse> KvCore::Range(
     const etcdserverpb::RangeRequest& request) {
   if (stopped_.load()) return etcd_errors::Stopped();
   if (!request.serializable()) {
-    absl::StatusOr<uint64_t> read_index = log_->ReadIndex();
-    if (!read_index.ok()) return read_index.status();
-    absl::Status waited = WaitApplied(*read_index, Clock::now() + options_.request_timeout);
-    if (!waited.ok()) return waited;
+    absl::Status caught_up = CatchUpWithCommitted();
+    if (!caught_up.ok()) return caught_up;
   }
   absl::StatusOr<etcdserverpb::RangeResponse> response = store_->Range(request);
   if (response.ok()) FillHeader(response->mutable_header());

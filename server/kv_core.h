@@ -70,6 +70,10 @@ class KvCore {
   // and waits until it is applied.
   absl::Status ProposeCommand(internalpb::InternalRequest request);
 
+  // A linearizable barrier: confirms leadership with a ReadIndex round and waits until
+  // everything committed before the call is applied on this member.
+  absl::Status CatchUpWithCommitted();
+
   // Sets cluster_id, member_id and raft_term, and the revision if not set yet.
   void FillHeader(etcdserverpb::ResponseHeader* header) const;
 

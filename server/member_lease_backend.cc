@@ -29,15 +29,29 @@ absl::StatusOr<etcdserverpb::LeaseRevokeResponse> MemberLeaseBackend::Revoke(
   return core_->LeaseRevoke(request);
 }
 
+// A lease granted through a follower is applied there before the grant is answered,
+// while this leader's apply thread may still be behind: "not found" is only answered
+// once everything committed before the question is applied here.
+template <typename Result>
+Result MemberLeaseBackend::AskLessorSettled(const std::function<Result()>& ask) {
+  Result result = ask();
+  if (!absl::IsNotFound(result.status())) return result;
+  if (!core_->CatchUpWithCommitted().ok()) return result;
+  return ask();
+}
+
 absl::StatusOr<int64_t> MemberLeaseBackend::Renew(int64_t id) {
-  if (raft_->IsLeader()) return lessor_->Renew(id);
+  if (raft_->IsLeader()) {
+    return AskLessorSettled<absl::StatusOr<int64_t>>([&] { return lessor_->Renew(id); });
+  }
   return keep_alives_.Renew(id);
 }
 
 absl::StatusOr<etcdserverpb::LeaseTimeToLiveResponse> MemberLeaseBackend::TimeToLive(
     const etcdserverpb::LeaseTimeToLiveRequest& request) {
   if (raft_->IsLeader()) {
-    auto response = lessor_->TimeToLive(request.id(), request.keys());
+    auto response = AskLessorSettled<absl::StatusOr<etcdserverpb::LeaseTimeToLiveResponse>>(
+        [&] { return lessor_->TimeToLive(request.id(), request.keys()); });
     if (response.ok()) *response->mutable_header() = Header();
     return response;
   }

@@ -4,6 +4,7 @@
 #ifndef RAFTKV_SERVER_MEMBER_LEASE_BACKEND_H_
 #define RAFTKV_SERVER_MEMBER_LEASE_BACKEND_H_
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -24,11 +25,9 @@ class MemberLeaseBackend : public lease::LeaseBackend {
  public:
   MemberLeaseBackend(KvCore* core, RaftNode* raft, lease::Lessor* lessor,
                      const Membership* membership)
-      : core_(core),
-        raft_(raft),
-        lessor_(lessor),
-        leader_(raft, membership),
-        keep_alives_([this] { return leader_.Get(); }) {}
+      : core_(core), raft_(raft), lessor_(lessor), leader_(raft, membership), keep_alives_([this] {
+          return leader_.Get();
+        }) {}
 
   etcdserverpb::ResponseHeader Header() override;
   absl::StatusOr<etcdserverpb::LeaseGrantResponse> Grant(
@@ -40,6 +39,9 @@ class MemberLeaseBackend : public lease::LeaseBackend {
       const etcdserverpb::LeaseTimeToLiveRequest& request) override;
 
  private:
+  template <typename Result>
+  Result AskLessorSettled(const std::function<Result()>& ask);
+
   KvCore* core_;
   RaftNode* raft_;
   lease::Lessor* lessor_;
