@@ -206,7 +206,10 @@ void WatchStreamReactor::QueueWatchResponsesLocked(
     const std::vector<WatchStream::PoppedResponse*>& responses) {
   // Consecutive responses with shared events merge into one message: the shell
   // of the last (its revision), then every response's event bytes.
+  // Merging stops at the response size limit (one revision may still exceed it,
+  // as in etcd), so clients with default receive limits are not surprised.
   std::vector<grpc::Slice> merged;
+  size_t merged_bytes = 0;
   WatchStream::PoppedResponse* last_shared = nullptr;
   const auto flush_merged = [&] {
     if (last_shared == nullptr) return;
@@ -214,10 +217,14 @@ void WatchStreamReactor::QueueWatchResponsesLocked(
                   grpc::Slice(WithHeader(last_shared->response).SerializeAsString()));
     pending_.emplace_back(merged.data(), merged.size());
     merged.clear();
+    merged_bytes = 0;
     last_shared = nullptr;
   };
   for (WatchStream::PoppedResponse* popped : responses) {
     if (popped->shared_events != nullptr) {
+      const size_t bytes = popped->shared_events->wire.size();
+      if (merged_bytes + bytes > context_->max_response_bytes) flush_merged();
+      merged_bytes += bytes;
       merged.push_back(SharedEventsSlice(std::move(popped->shared_events)));
       last_shared = popped;
       continue;

@@ -18,6 +18,8 @@ using etcdserverpb::WatchResponse;
 
 class WatchServiceTest : public ::testing::Test {
  protected:
+  static constexpr size_t kMaxResponseBytes = 16 * 1024;
+
   void SetUp() override {
     hub_ = std::make_unique<WatchHub>(&source_, source_.CurrentRevision());
     WatchServerContext context;
@@ -29,6 +31,7 @@ class WatchServiceTest : public ::testing::Test {
       return header;
     };
     context.progress_interval = absl::Milliseconds(100);
+    context.max_response_bytes = kMaxResponseBytes;
     context.has_leader = [this] { return has_leader_.load(); };
     context.leader_check_interval = absl::Milliseconds(20);
     service_ = std::make_unique<WatchStreamService>(hub_.get(), context);
@@ -239,6 +242,42 @@ TEST_F(WatchServiceTest, ManyWatchesOnOneStreamGetEveryEventInOrderExactlyOnce) 
   EXPECT_EQ(response.watch_id(), -1);
   EXPECT_EQ(response.events_size(), 0);
   EXPECT_EQ(response.header().revision(), kRevisions + 1);
+  context.TryCancel();
+}
+
+TEST_F(WatchServiceTest, LaggingWatchGetsRevisionsMergedUpToTheSizeLimit) {
+  // Without BDP probing the client's window stays at 64 KiB: revisions committed
+  // while the client does not read pile up in the hub and are then sent merged.
+  grpc::ChannelArguments arguments;
+  arguments.SetInt(GRPC_ARG_HTTP2_BDP_PROBE, 0);
+  auto stub = etcdserverpb::Watch::NewStub(
+      grpc::CreateCustomChannel(address_, grpc::InsecureChannelCredentials(), arguments));
+  grpc::ClientContext context;
+  auto stream = stub->Watch(&context);
+  ASSERT_TRUE(stream->Write(Create("lag")));
+  WatchResponse response;
+  ASSERT_TRUE(stream->Read(&response));
+  ASSERT_TRUE(response.created());
+  constexpr int kRevisions = 1000;  // ~300 KiB of events
+  for (int i = 0; i < kRevisions; ++i) Commit(source_.Put("lag", std::string(300, 'a' + i % 26)));
+  int events = 0;
+  int messages = 0;
+  int64_t last = 1;
+  bool in_order = true;
+  while (events < kRevisions && stream->Read(&response)) {
+    ++messages;
+    if (response.events_size() > 1) EXPECT_LE(response.ByteSizeLong(), kMaxResponseBytes + 64);
+    for (const auto& event : response.events()) {
+      in_order &= event.kv().mod_revision() == last + 1;
+      last = event.kv().mod_revision();
+      ++events;
+    }
+    EXPECT_EQ(response.header().revision(), last);
+    EXPECT_EQ(response.header().member_id(), 22u);
+  }
+  EXPECT_TRUE(in_order);
+  EXPECT_EQ(events, kRevisions);
+  EXPECT_LT(messages, kRevisions);
   context.TryCancel();
 }
 
