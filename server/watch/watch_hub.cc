@@ -175,6 +175,10 @@ std::shared_ptr<const SharedEvents> MakeSharedEvents(const std::vector<mvccpb::E
 void WatchHub::OnCommit(int64_t revision, const std::vector<mvccpb::Event>& events) {
   std::lock_guard<std::mutex> lock(mu_);
   current_revision_ = revision;
+  if (events.size() == 1) {
+    OnSingleEventCommitLocked(revision, events);
+    return;
+  }
   // Per watcher, the indices of the events it wants, in the revision's order.
   std::unordered_map<Watcher*, std::vector<uint32_t>> wanted;
   std::vector<Watcher*> order;
@@ -194,22 +198,46 @@ void WatchHub::OnCommit(int64_t revision, const std::vector<mvccpb::Event>& even
   std::map<std::vector<uint32_t>, std::shared_ptr<const SharedEvents>> shared_by_indices;
   for (Watcher* watcher : order) {
     const std::vector<uint32_t>& indices = wanted[watcher];
-    etcdserverpb::WatchResponse response;
-    response.mutable_header()->set_revision(revision);
-    response.set_watch_id(watcher->id);
     std::shared_ptr<const SharedEvents> shared;
-    if (watcher->prev_kv || watcher->fragment) {
-      // Filled in (prev_kv) or split per watcher later: its own copy.
-      for (uint32_t index : indices) *response.add_events() = events[index];
-    } else {
+    if (!watcher->prev_kv && !watcher->fragment) {
       std::shared_ptr<const SharedEvents>& slot = shared_by_indices[indices];
       if (!slot) slot = MakeSharedEvents(events, indices);
       shared = slot;
     }
-    if (!watcher->stream->TryPushEvents(*watcher, std::move(response), std::move(shared))) {
-      // The client is slow: stop pushing, let the worker replay from history.
-      MakeUnsyncedLocked(watcher, revision);
-    }
+    PushCommittedLocked(watcher, revision, events, indices, std::move(shared));
+  }
+}
+
+void WatchHub::PushCommittedLocked(Watcher* watcher, int64_t revision,
+                                   const std::vector<mvccpb::Event>& events,
+                                   const std::vector<uint32_t>& indices,
+                                   std::shared_ptr<const SharedEvents> shared) {
+  etcdserverpb::WatchResponse response;
+  response.mutable_header()->set_revision(revision);
+  response.set_watch_id(watcher->id);
+  if (watcher->prev_kv || watcher->fragment) {
+    // Filled in (prev_kv) or split per watcher later: its own copy.
+    for (uint32_t index : indices) *response.add_events() = events[index];
+    shared = nullptr;
+  }
+  if (!watcher->stream->TryPushEvents(*watcher, std::move(response), std::move(shared))) {
+    // The client is slow: stop pushing, let the worker replay from history.
+    MakeUnsyncedLocked(watcher, revision);
+  }
+}
+
+// Most revisions are one put: every matching watcher wants that one event, so
+// there is nothing to group by.
+void WatchHub::OnSingleEventCommitLocked(int64_t revision,
+                                         const std::vector<mvccpb::Event>& events) {
+  static const std::vector<uint32_t> kOnlyEvent = {0};
+  std::vector<Watcher*> matched;
+  MatchSyncedLocked(events[0].kv().key(), &matched);
+  std::shared_ptr<const SharedEvents> shared;
+  for (Watcher* watcher : matched) {
+    if (revision < watcher->next_rev || !watcher->Wants(events[0])) continue;
+    if (!shared) shared = MakeSharedEvents(events, kOnlyEvent);
+    PushCommittedLocked(watcher, revision, events, kOnlyEvent, shared);
   }
 }
 

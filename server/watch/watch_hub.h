@@ -98,6 +98,13 @@ class WatchHub {
   void RemoveSyncedLocked(Watcher* watcher);
   void MakeUnsyncedLocked(Watcher* watcher, int64_t next_rev);
   void MatchSyncedLocked(const std::string& key, std::vector<Watcher*>* out) const;
+  void OnSingleEventCommitLocked(int64_t revision, const std::vector<mvccpb::Event>& events);
+  // Queues the watcher's response for the events at `indices`, sharing `shared`
+  // unless the watcher needs its own copy; a full stream makes it unsynced.
+  void PushCommittedLocked(Watcher* watcher, int64_t revision,
+                           const std::vector<mvccpb::Event>& events,
+                           const std::vector<uint32_t>& indices,
+                           std::shared_ptr<const SharedEvents> shared);
   void WakeWorker();
 
   void CatchUpLoop();

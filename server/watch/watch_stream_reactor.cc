@@ -21,6 +21,13 @@ grpc::ByteBuffer Serialize(const etcdserverpb::WatchResponse& response) {
   return buffer;
 }
 
+// Serialized straight into the slice gRPC sends (no intermediate string).
+grpc::Slice SerializeToSlice(const etcdserverpb::WatchResponse& response) {
+  grpc::Slice slice(response.ByteSizeLong());
+  response.SerializeWithCachedSizesToArray(const_cast<uint8_t*>(slice.begin()));
+  return slice;
+}
+
 // A slice over shared->wire that keeps `shared` alive until gRPC is done with it.
 grpc::Slice SharedEventsSlice(std::shared_ptr<const SharedEvents> shared) {
   auto* owner = new std::shared_ptr<const SharedEvents>(std::move(shared));
@@ -213,8 +220,8 @@ void WatchStreamReactor::QueueWatchResponsesLocked(
   WatchStream::PoppedResponse* last_shared = nullptr;
   const auto flush_merged = [&] {
     if (last_shared == nullptr) return;
-    merged.insert(merged.begin(),
-                  grpc::Slice(WithHeader(last_shared->response).SerializeAsString()));
+    FillHeader(&last_shared->response);
+    merged.insert(merged.begin(), SerializeToSlice(last_shared->response));
     pending_.emplace_back(merged.data(), merged.size());
     merged.clear();
     merged_bytes = 0;
@@ -230,7 +237,8 @@ void WatchStreamReactor::QueueWatchResponsesLocked(
       continue;
     }
     flush_merged();
-    WatchResponse response = WithHeader(popped->response);
+    FillHeader(&popped->response);
+    const WatchResponse& response = popped->response;
     if (!popped->fragment) {
       pending_.push_back(Serialize(response));
       continue;
@@ -243,11 +251,10 @@ void WatchStreamReactor::QueueWatchResponsesLocked(
   flush_merged();
 }
 
-WatchResponse WatchStreamReactor::WithHeader(const WatchResponse& response) const {
-  WatchResponse with_header = response;
-  *with_header.mutable_header() = header_;
-  with_header.mutable_header()->set_revision(response.header().revision());
-  return with_header;
+void WatchStreamReactor::FillHeader(WatchResponse* response) const {
+  const int64_t revision = response->header().revision();
+  *response->mutable_header() = header_;
+  response->mutable_header()->set_revision(revision);
 }
 
 void WatchStreamReactor::RequestFinishLocked(grpc::Status status) {

@@ -59,7 +59,8 @@ class WatchStreamReactor final : public grpc::ServerBidiReactor<grpc::ByteBuffer
   bool TakeNextResponseLocked();
   // The responses of one watch, in order, as few messages as possible.
   void QueueWatchResponsesLocked(const std::vector<WatchStream::PoppedResponse*>& responses);
-  etcdserverpb::WatchResponse WithHeader(const etcdserverpb::WatchResponse& response) const;
+  // This member's header with the response's own revision.
+  void FillHeader(etcdserverpb::WatchResponse* response) const;
 
   // Responses taken from the hub at once (its stream buffer holds 1024).
   static constexpr size_t kMaxResponsesPerBatch = 4096;
