@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/synchronization/mutex.h"
 #include "server/config.h"
 #include "server/member_server.h"
 #include "server/version.h"
@@ -31,6 +32,9 @@ void SetLogLevel(const std::string& level) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Debian's abseil is built with mutex deadlock detection on; in gRPC's hot paths it
+  // cost ~1% of a member's CPU under watch fan-out. Lock order is checked by TSAN runs.
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
   const sigset_t signals = BlockTerminationSignals();
   absl::StatusOr<raftkv::server::Config> config =
       raftkv::server::ParseConfig(std::vector<std::string>(argv, argv + argc));
