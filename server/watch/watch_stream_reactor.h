@@ -2,8 +2,10 @@
 // requests) and writes are asynchronous: at most one write is in flight, and
 // its completion starts the next queued response right away, so a stream of
 // 100 watches writes its 100 responses of a revision back to back without a
-// thread hand-off per response. When the queue runs empty the hub's ready
-// callback kicks the stream's driver, which starts the next write.
+// thread hand-off per response; every message but the last of such a burst is
+// only buffered by gRPC (buffer hint), so the burst leaves in few socket
+// writes. When the queue runs empty the hub's ready callback kicks the
+// stream's driver, which starts the next write.
 //
 // Messages travel as raw byte buffers: a response whose events the hub shares
 // among watchers is its small serialized shell (header, watch_id) followed by
