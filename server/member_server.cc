@@ -400,7 +400,6 @@ absl::Status MemberServer::StartGrpc() {
   services_.push_back(maintenance_->MakeService());  // [maintenance]
   services_.push_back(std::make_unique<api::ClusterService>(
       core_.get(), membership_.get(), cluster_admin_.get(), leader_channels_.get()));
-  // Registered so that clients get UNIMPLEMENTED (not "unknown service") until auth lands.
   watch::WatchServerContext watch_context;
   watch_context.header = [this] {
     etcdserverpb::ResponseHeader header;
@@ -413,6 +412,7 @@ absl::Status MemberServer::StartGrpc() {
   watch_context.leader_check_interval = absl::Milliseconds(config_.election_timeout_ms);
   services_.push_back(std::make_unique<watch::WatchStreamService>(watch_hub_.get(), watch_context));
   services_.push_back(std::make_unique<lease::LeaseService>(lessor_.get(), lease_backend_.get()));
+  // Registered so that clients get UNIMPLEMENTED (not "unknown service") until auth lands.
   services_.push_back(std::make_unique<etcdserverpb::Auth::Service>());
 
   grpc::ServerBuilder builder;
