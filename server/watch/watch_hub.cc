@@ -212,6 +212,12 @@ void WatchHub::PushCommittedLocked(Watcher* watcher, int64_t revision,
                                    const std::vector<mvccpb::Event>& events,
                                    const std::vector<uint32_t>& indices,
                                    std::shared_ptr<const SharedEvents> shared) {
+  if (shared != nullptr && !watcher->prev_kv && !watcher->fragment) {
+    if (!watcher->stream->TryPushShared(*watcher, revision, std::move(shared))) {
+      MakeUnsyncedLocked(watcher, revision);
+    }
+    return;
+  }
   etcdserverpb::WatchResponse response;
   response.mutable_header()->set_revision(revision);
   response.set_watch_id(watcher->id);
@@ -490,6 +496,26 @@ bool WatchStream::TryPushEvents(Watcher& watcher, etcdserverpb::WatchResponse re
   return true;
 }
 
+bool WatchStream::TryPushShared(Watcher& watcher, int64_t revision,
+                                std::shared_ptr<const SharedEvents> shared) {
+  std::lock_guard<std::mutex> lock(queue_mu_);
+  if (closed_) return true;  // nobody will read it; drop silently
+  if (buffered_events_ >= hub_->options_.stream_buffer_responses) {
+    starved_ = true;
+    return false;
+  }
+  // Built in place: this runs once per watcher under the hub lock.
+  Outgoing& outgoing = queue_.emplace_back();
+  outgoing.response.mutable_header()->set_revision(revision);
+  outgoing.response.set_watch_id(watcher.id);
+  outgoing.shared_events = std::move(shared);
+  outgoing.counts_against_buffer = true;
+  ++buffered_events_;
+  watcher.sent_since_progress_tick = true;
+  NotifyReadyLocked();
+  return true;
+}
+
 WatchStream::Outgoing WatchStream::TakeFrontLocked(bool* wake_hub) {
   Outgoing outgoing = std::move(queue_.front());
   queue_.pop_front();
@@ -568,6 +594,8 @@ WatchStream::PopResult WatchStream::TryPopBatch(size_t max_responses,
       ready_armed_ = true;
       return PopResult::kTimeout;
     }
+    // Moving responses is not free: no reallocation for a stream's burst.
+    taken.reserve(std::min(max_responses, queue_.size()));
     // A control response travels alone so it keeps its place between events.
     do {
       bool starved = false;
@@ -577,6 +605,7 @@ WatchStream::PopResult WatchStream::TryPopBatch(size_t max_responses,
              !queue_.empty() && queue_.front().counts_against_buffer);
   }
   if (wake_hub) hub_->WakeWorker();
+  batch->reserve(batch->size() + taken.size());
   for (Outgoing& outgoing : taken) {
     if (outgoing.fill_prev_kv) FillPrevKv(&outgoing.response);
     PoppedResponse popped;

@@ -205,6 +205,10 @@ class WatchStream {
   // watchers without prev_kv and fragment) holds the response's events.
   bool TryPushEvents(Watcher& watcher, etcdserverpb::WatchResponse response,
                      std::shared_ptr<const SharedEvents> shared = nullptr);
+  // TryPushEvents for a watcher without prev_kv and fragment whose response
+  // carries only `shared` (not null): no response is built and moved per watcher.
+  bool TryPushShared(Watcher& watcher, int64_t revision,
+                     std::shared_ptr<const SharedEvents> shared);
   void FillPrevKv(etcdserverpb::WatchResponse* response);
   int64_t PickWatchIdLocked();
   // Takes the front response; the caller holds queue_mu_ and saw it non-empty.
