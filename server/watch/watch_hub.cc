@@ -531,12 +531,9 @@ WatchStream::Outgoing WatchStream::TakeFrontLocked(bool* wake_hub) {
 }
 
 WatchStream::PopResult WatchStream::Deliver(Outgoing outgoing, bool wake_hub,
-                                            etcdserverpb::WatchResponse* response, bool* fragment,
-                                            std::shared_ptr<const SharedEvents>* shared_events) {
+                                            etcdserverpb::WatchResponse* response, bool* fragment) {
   if (wake_hub) hub_->WakeWorker();
-  if (shared_events != nullptr) {
-    *shared_events = std::move(outgoing.shared_events);
-  } else if (outgoing.shared_events != nullptr) {
+  if (outgoing.shared_events != nullptr) {
     for (const mvccpb::Event& event : outgoing.shared_events->events) {
       *outgoing.response.add_events() = event;
     }
@@ -564,23 +561,7 @@ WatchStream::PopResult WatchStream::Pop(absl::Time deadline, etcdserverpb::Watch
     outgoing = TakeFrontLocked(&wake_hub);
     if (more_queued != nullptr) *more_queued = !queue_.empty();
   }
-  return Deliver(std::move(outgoing), wake_hub, response, fragment, nullptr);
-}
-
-WatchStream::PopResult WatchStream::TryPop(etcdserverpb::WatchResponse* response, bool* fragment,
-                                           std::shared_ptr<const SharedEvents>* shared_events) {
-  Outgoing outgoing;
-  bool wake_hub = false;
-  {
-    std::lock_guard<std::mutex> lock(queue_mu_);
-    if (queue_.empty()) {
-      if (closed_) return PopResult::kClosed;
-      ready_armed_ = true;
-      return PopResult::kTimeout;
-    }
-    outgoing = TakeFrontLocked(&wake_hub);
-  }
-  return Deliver(std::move(outgoing), wake_hub, response, fragment, shared_events);
+  return Deliver(std::move(outgoing), wake_hub, response, fragment);
 }
 
 WatchStream::PopResult WatchStream::TryPopBatch(size_t max_responses,

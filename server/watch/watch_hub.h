@@ -132,7 +132,7 @@ class WatchHub {
 
 // One client watch stream (one gRPC Watch call) carrying many watches. The
 // reader side calls Create/Cancel/RequestProgress; a single writer drains
-// responses, either blocking (Pop) or, for an asynchronous writer, with TryPop
+// responses, either blocking (Pop) or, for an asynchronous writer, with TryPopBatch
 // plus a ready callback that says when an empty queue got a response again.
 class WatchStream {
  public:
@@ -157,12 +157,6 @@ class WatchStream {
   PopResult Pop(absl::Time deadline, etcdserverpb::WatchResponse* response, bool* fragment,
                 bool* more_queued = nullptr);
 
-  // Non-blocking Pop: kTimeout means the queue is empty; the ready callback then
-  // runs once the next response is queued. With `shared_events`, a response
-  // whose events are shared comes without events and *shared_events is set
-  // (null otherwise): the caller sends shared_events->wire after the response.
-  PopResult TryPop(etcdserverpb::WatchResponse* response, bool* fragment,
-                   std::shared_ptr<const SharedEvents>* shared_events = nullptr);
   struct PoppedResponse {
     etcdserverpb::WatchResponse response;  // without events when `shared_events` is set
     std::shared_ptr<const SharedEvents> shared_events;
@@ -171,11 +165,11 @@ class WatchStream {
   // Non-blocking, for a writer that coalesces: the queued event responses up to
   // the next control response (or that control response alone), at most
   // `max_responses`, in queue order. kTimeout (queue empty) arms the ready
-  // callback like TryPop.
+  // callback.
   PopResult TryPopBatch(size_t max_responses, std::vector<PoppedResponse>* batch);
 
   // Runs (under the hub's and the stream's locks, so it must only hand off, never
-  // call back into the hub) when a response is queued after TryPop found the queue
+  // call back into the hub) when a response is queued after TryPopBatch found the queue
   // empty. An empty function detaches; after it returns no call is running.
   void SetReadyCallback(std::function<void()> callback);
   // Whether a control response (created/canceled/progress) can be queued without
@@ -214,7 +208,7 @@ class WatchStream {
   // Takes the front response; the caller holds queue_mu_ and saw it non-empty.
   Outgoing TakeFrontLocked(bool* wake_hub);
   PopResult Deliver(Outgoing outgoing, bool wake_hub, etcdserverpb::WatchResponse* response,
-                    bool* fragment, std::shared_ptr<const SharedEvents>* shared_events);
+                    bool* fragment);
   void NotifyReadyLocked();
 
   WatchHub* const hub_;
@@ -230,7 +224,7 @@ class WatchStream {
   bool starved_ = false;  // a push failed since the last Pop
   bool closed_ = false;
   std::function<void()> ready_callback_;
-  bool ready_armed_ = false;  // TryPop found the queue empty since the last notification
+  bool ready_armed_ = false;  // TryPopBatch found the queue empty since the last notification
 };
 
 }  // namespace raftkv::server::watch

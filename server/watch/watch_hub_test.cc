@@ -449,16 +449,21 @@ TEST_F(WatchHubTest, ReadyCallbackRunsOnceWhenAnEmptyQueueGetsAResponse) {
   auto stream = NewStream();
   std::atomic<int> calls{0};
   stream->SetReadyCallback([&] { ++calls; });
-  WatchResponse response;
-  bool fragment = false;
-  EXPECT_EQ(stream->TryPop(&response, &fragment), WatchStream::PopResult::kTimeout);
+  std::vector<WatchStream::PoppedResponse> batch;
+  const auto next_batch = [&] {
+    batch.clear();
+    return stream->TryPopBatch(100, &batch);
+  };
+  EXPECT_EQ(next_batch(), WatchStream::PopResult::kTimeout);
   ASSERT_TRUE(stream->Create(Req("r")).ok());
   Put("r", "1");
-  EXPECT_EQ(calls.load(), 1);  // armed once by the empty TryPop
-  EXPECT_EQ(stream->TryPop(&response, &fragment), WatchStream::PopResult::kResponse);
-  EXPECT_EQ(stream->TryPop(&response, &fragment), WatchStream::PopResult::kResponse);
-  ASSERT_EQ(response.events_size(), 1);  // shared events are materialised for TryPop
-  EXPECT_EQ(stream->TryPop(&response, &fragment), WatchStream::PopResult::kTimeout);
+  EXPECT_EQ(calls.load(), 1);  // armed once by the empty TryPopBatch
+  EXPECT_EQ(next_batch(), WatchStream::PopResult::kResponse);  // "created" travels alone
+  EXPECT_EQ(next_batch(), WatchStream::PopResult::kResponse);
+  ASSERT_EQ(batch.size(), 1u);
+  ASSERT_NE(batch[0].shared_events, nullptr);
+  EXPECT_EQ(batch[0].shared_events->events.size(), 1u);
+  EXPECT_EQ(next_batch(), WatchStream::PopResult::kTimeout);
   Put("r", "2");
   EXPECT_EQ(calls.load(), 2);
   stream->SetReadyCallback(nullptr);
