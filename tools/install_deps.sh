@@ -11,6 +11,7 @@ protobuf-compiler
 protobuf-compiler-grpc
 libprotobuf-dev
 libleveldb-dev
+libgoogle-perftools-dev
 libabsl-dev
 libgtest-dev
 libgmock-dev

@@ -13,12 +13,11 @@
 namespace raftkv::server::watch {
 namespace {
 
-grpc::ByteBuffer Serialize(const etcdserverpb::WatchResponse& response) {
-  grpc::ByteBuffer buffer;
+// grpc::ByteBuffer has no move: building a message in place saves a copy.
+void SerializeInto(const etcdserverpb::WatchResponse& response, grpc::ByteBuffer* buffer) {
   bool own_buffer = false;
-  (void)grpc::SerializationTraits<etcdserverpb::WatchResponse>::Serialize(response, &buffer,
+  (void)grpc::SerializationTraits<etcdserverpb::WatchResponse>::Serialize(response, buffer,
                                                                           &own_buffer);
-  return buffer;
 }
 
 // Serialized straight into the slice gRPC sends (no intermediate string).
@@ -39,6 +38,21 @@ grpc::Slice SharedEventsSlice(std::shared_ptr<const SharedEvents> shared) {
 }
 
 }  // namespace
+
+// One gRPC slice per revision's shared events per batch: the ~100 watches of a
+// stream that get the same revision reference one slice instead of each
+// wrapping the events anew (two allocations per message).
+class WatchStreamReactor::SharedSlices {
+ public:
+  grpc::Slice SliceFor(std::shared_ptr<const SharedEvents> shared) {
+    auto [it, inserted] = slices_.try_emplace(shared.get());
+    if (inserted) it->second = SharedEventsSlice(std::move(shared));
+    return it->second;
+  }
+
+ private:
+  std::unordered_map<const SharedEvents*, grpc::Slice> slices_;
+};
 
 using etcdserverpb::WatchRequest;
 using etcdserverpb::WatchResponse;
@@ -165,7 +179,7 @@ void WatchStreamReactor::Pump() {
 void WatchStreamReactor::PumpLocked() {
   if (write_in_flight_ || finish_called_) return;
   if (!finish_requested_ && (!pending_.empty() || TakeNextResponseLocked())) {
-    writing_ = std::move(pending_.front());
+    writing_.Swap(&pending_.front());  // ByteBuffer has no move; a copy costs allocations
     pending_.pop_front();
     write_in_flight_ = true;
     // While more messages are already waiting, gRPC only buffers this one in
@@ -214,12 +228,15 @@ bool WatchStreamReactor::TakeNextResponseLocked() {
     if (inserted) watch_order.push_back(popped.response.watch_id());
     it->second.push_back(&popped);
   }
-  for (int64_t watch_id : watch_order) QueueWatchResponsesLocked(by_watch[watch_id]);
+  SharedSlices shared_slices;
+  for (int64_t watch_id : watch_order) {
+    QueueWatchResponsesLocked(by_watch[watch_id], &shared_slices);
+  }
   return true;
 }
 
 void WatchStreamReactor::QueueWatchResponsesLocked(
-    const std::vector<WatchStream::PoppedResponse*>& responses) {
+    const std::vector<WatchStream::PoppedResponse*>& responses, SharedSlices* shared_slices) {
   // Consecutive responses with shared events merge into one message: the shell
   // of the last (its revision), then every response's event bytes.
   // Merging stops at the response size limit (one revision may still exceed it,
@@ -241,7 +258,7 @@ void WatchStreamReactor::QueueWatchResponsesLocked(
       const size_t bytes = popped->shared_events->wire.size();
       if (merged_bytes + bytes > context_->max_response_bytes) flush_merged();
       merged_bytes += bytes;
-      merged.push_back(SharedEventsSlice(std::move(popped->shared_events)));
+      merged.push_back(shared_slices->SliceFor(std::move(popped->shared_events)));
       last_shared = popped;
       continue;
     }
@@ -249,12 +266,12 @@ void WatchStreamReactor::QueueWatchResponsesLocked(
     FillHeader(&popped->response);
     const WatchResponse& response = popped->response;
     if (!popped->fragment) {
-      pending_.push_back(Serialize(response));
+      SerializeInto(response, &pending_.emplace_back());
       continue;
     }
     for (const WatchResponse& part :
          FragmentWatchResponse(response, context_->max_response_bytes)) {
-      pending_.push_back(Serialize(part));
+      SerializeInto(part, &pending_.emplace_back());
     }
   }
   flush_merged();

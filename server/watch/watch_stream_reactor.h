@@ -59,8 +59,10 @@ class WatchStreamReactor final : public grpc::ServerBidiReactor<grpc::ByteBuffer
   // Takes what the hub has queued (header filled, fragmented if asked) into
   // pending_; false when the hub queue is empty or closed.
   bool TakeNextResponseLocked();
+  class SharedSlices;
   // The responses of one watch, in order, as few messages as possible.
-  void QueueWatchResponsesLocked(const std::vector<WatchStream::PoppedResponse*>& responses);
+  void QueueWatchResponsesLocked(const std::vector<WatchStream::PoppedResponse*>& responses,
+                                 SharedSlices* shared_slices);
   // This member's header with the response's own revision.
   void FillHeader(etcdserverpb::WatchResponse* response) const;
 
