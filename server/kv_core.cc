@@ -1,5 +1,7 @@
 #include "server/kv_core.h"
 
+#include <future>
+#include <memory>
 #include <utility>
 
 #include "server/etcd_errors.h"
@@ -20,16 +22,36 @@ KvCore::KvCore(Options options, storage::MvccStore* store, ReplicationLog* log,
 KvCore::~KvCore() { Stop(); }
 
 absl::Status KvCore::Start() {
-  return log_->Start(
+  absl::Status started = log_->Start(
       [this](uint64_t index, const std::string& command) { OnCommitted(index, command); });
+  if (started.ok()) expiry_thread_ = std::thread([this] { ExpiryLoop(); });
+  return started;
 }
 
 void KvCore::Stop() {
   if (stopped_.exchange(true)) return;
   log_->Stop();
+  {
+    std::lock_guard<std::mutex> lock(applied_mu_);
+    applied_cv_.notify_all();
+  }
+  {
+    std::lock_guard<std::mutex> lock(expiry_mu_);
+    expiry_cv_.notify_all();
+  }
+  if (expiry_thread_.joinable()) expiry_thread_.join();
   waiter_.FailAll(etcd_errors::Stopped());
-  std::lock_guard<std::mutex> lock(applied_mu_);
-  applied_cv_.notify_all();
+}
+
+void KvCore::ExpiryLoop() {
+  // Not applied_cv_: that one fires on every applied entry.
+  std::unique_lock<std::mutex> lock(expiry_mu_);
+  while (!stopped_.load()) {
+    expiry_cv_.wait_for(lock, kExpiryInterval);
+    lock.unlock();
+    waiter_.ExpireCallbacks(Clock::now(), [] { return ApplyResult(etcd_errors::Timeout()); });
+    lock.lock();
+  }
 }
 
 void KvCore::OnCommitted(uint64_t index, const std::string& command) {
@@ -76,6 +98,32 @@ ApplyResult KvCore::Propose(internalpb::InternalRequest request) {
   return result;
 }
 
+void KvCore::ProposeAsync(internalpb::InternalRequest request,
+                          std::function<void(ApplyResult)> done) {
+  if (stopped_.load()) return done(etcd_errors::Stopped());
+  const uint64_t id = ids_.Next();
+  request.mutable_header()->set_id(id);
+  request.mutable_header()->set_member_id(options_.member_id);
+  std::string command = request.SerializeAsString();
+  if (command.size() > options_.max_request_bytes) return done(etcd_errors::RequestTooLarge());
+
+  const http::ServerMetrics& metrics = http::ServerMetrics::Get();  // [maintenance]
+  metrics.proposals_pending->Add(1);
+  waiter_.RegisterCallback(id, Clock::now() + options_.request_timeout,
+                           [&metrics, done = std::move(done)](ApplyResult result) {
+                             metrics.proposals_pending->Add(-1);
+                             if (absl::IsUnavailable(result.status()))
+                               metrics.proposals_failed_total->Inc();
+                             done(std::move(result));
+                           });
+  // Stop may have failed every waiter between the check above and the registration.
+  if (stopped_.load()) {
+    waiter_.Complete(id, etcd_errors::Stopped());
+    return;
+  }
+  if (absl::Status s = Submit(id, std::move(command)); !s.ok()) waiter_.Complete(id, s);
+}
+
 absl::Status KvCore::Submit(uint64_t id, std::string command) {
   if (!options_.append_async) return log_->Append(std::move(command));
   // A refusal completes the waiter with the log's error, which the proposer
@@ -92,8 +140,21 @@ absl::Status KvCore::ProposeCommand(internalpb::InternalRequest request) {
 
 template <typename Response>
 absl::StatusOr<Response> KvCore::ProposeAndUnwrap(internalpb::InternalRequest request) {
-  ApplyResult result = Propose(std::move(request));
-  if (!result.ok()) return result.status();
+  return Unwrap<Response>(Propose(std::move(request)));
+}
+
+template <typename Response>
+void KvCore::ProposeAndUnwrapAsync(internalpb::InternalRequest request, Done<Response> done) {
+  ProposeAsync(std::move(request), [this, done = std::move(done)](ApplyResult result) {
+    done(Unwrap<Response>(std::move(result)));
+  });
+}
+
+template <typename Response>
+absl::StatusOr<Response> KvCore::Unwrap(ApplyResult result) const {
+  // Moved, not copied: the status then has one owner, and no reference count is shared
+  // between the apply or expiry thread and the caller.
+  if (!result.ok()) return std::move(result).status();
   if (!std::holds_alternative<Response>(*result)) {
     return absl::InternalError("apply produced an unexpected response type");
   }
@@ -129,27 +190,59 @@ absl::StatusOr<etcdserverpb::RangeResponse> KvCore::Range(
   return response;
 }
 
-absl::StatusOr<etcdserverpb::PutResponse> KvCore::Put(const etcdserverpb::PutRequest& request) {
+void KvCore::PutAsync(const etcdserverpb::PutRequest& request,
+                      Done<etcdserverpb::PutResponse> done) {
+  if (absl::Status s = CheckQuota(request.ByteSizeLong()); !s.ok())
+    return done(s);  // [maintenance]
   internalpb::InternalRequest internal;
   *internal.mutable_put() = request;
-  if (absl::Status s = CheckQuota(request.ByteSizeLong()); !s.ok()) return s;  // [maintenance]
-  return ProposeAndUnwrap<etcdserverpb::PutResponse>(std::move(internal));
+  ProposeAndUnwrapAsync<etcdserverpb::PutResponse>(std::move(internal), std::move(done));
+}
+
+void KvCore::DeleteRangeAsync(const etcdserverpb::DeleteRangeRequest& request,
+                              Done<etcdserverpb::DeleteRangeResponse> done) {
+  internalpb::InternalRequest internal;
+  *internal.mutable_delete_range() = request;
+  ProposeAndUnwrapAsync<etcdserverpb::DeleteRangeResponse>(std::move(internal), std::move(done));
+}
+
+void KvCore::TxnAsync(const etcdserverpb::TxnRequest& request,
+                      Done<etcdserverpb::TxnResponse> done) {
+  if (alarm::TxnHasPut(request)) {  // [maintenance]
+    if (absl::Status s = CheckQuota(request.ByteSizeLong()); !s.ok()) return done(s);
+  }
+  internalpb::InternalRequest internal;
+  *internal.mutable_txn() = request;
+  ProposeAndUnwrapAsync<etcdserverpb::TxnResponse>(std::move(internal), std::move(done));
+}
+
+absl::StatusOr<etcdserverpb::PutResponse> KvCore::Put(const etcdserverpb::PutRequest& request) {
+  return Await<etcdserverpb::PutResponse>(
+      [&](Done<etcdserverpb::PutResponse> done) { PutAsync(request, std::move(done)); });
 }
 
 absl::StatusOr<etcdserverpb::DeleteRangeResponse> KvCore::DeleteRange(
     const etcdserverpb::DeleteRangeRequest& request) {
-  internalpb::InternalRequest internal;
-  *internal.mutable_delete_range() = request;
-  return ProposeAndUnwrap<etcdserverpb::DeleteRangeResponse>(std::move(internal));
+  return Await<etcdserverpb::DeleteRangeResponse>(
+      [&](Done<etcdserverpb::DeleteRangeResponse> done) {
+        DeleteRangeAsync(request, std::move(done));
+      });
 }
 
 absl::StatusOr<etcdserverpb::TxnResponse> KvCore::Txn(const etcdserverpb::TxnRequest& request) {
-  internalpb::InternalRequest internal;
-  *internal.mutable_txn() = request;
-  if (alarm::TxnHasPut(request)) {  // [maintenance]
-    if (absl::Status s = CheckQuota(request.ByteSizeLong()); !s.ok()) return s;
-  }
-  return ProposeAndUnwrap<etcdserverpb::TxnResponse>(std::move(internal));
+  return Await<etcdserverpb::TxnResponse>(
+      [&](Done<etcdserverpb::TxnResponse> done) { TxnAsync(request, std::move(done)); });
+}
+
+template <typename Response, typename StartWrite>
+absl::StatusOr<Response> KvCore::Await(StartWrite start_write) {
+  // `done` runs exactly once (the expiry thread bounds the wait by the request
+  // timeout), so waiting on the future without a deadline cannot hang.
+  auto promise = std::make_shared<std::promise<absl::StatusOr<Response>>>();
+  std::future<absl::StatusOr<Response>> future = promise->get_future();
+  start_write(
+      [promise](absl::StatusOr<Response> result) { promise->set_value(std::move(result)); });
+  return future.get();
 }
 
 absl::StatusOr<etcdserverpb::CompactionResponse> KvCore::Compact(
@@ -159,12 +252,13 @@ absl::StatusOr<etcdserverpb::CompactionResponse> KvCore::Compact(
   return ProposeAndUnwrap<etcdserverpb::CompactionResponse>(std::move(internal));
 }
 
-absl::StatusOr<etcdserverpb::LeaseGrantResponse> KvCore::LeaseGrant(
-    const etcdserverpb::LeaseGrantRequest& request) {
+void KvCore::LeaseGrantAsync(const etcdserverpb::LeaseGrantRequest& request,
+                             Done<etcdserverpb::LeaseGrantResponse> done) {
+  if (absl::Status s = CheckQuota(request.ByteSizeLong()); !s.ok())
+    return done(s);  // [maintenance]
   internalpb::InternalRequest internal;
   *internal.mutable_lease_grant() = request;
-  if (absl::Status s = CheckQuota(request.ByteSizeLong()); !s.ok()) return s;  // [maintenance]
-  return ProposeAndUnwrap<etcdserverpb::LeaseGrantResponse>(std::move(internal));
+  ProposeAndUnwrapAsync<etcdserverpb::LeaseGrantResponse>(std::move(internal), std::move(done));
 }
 
 absl::StatusOr<etcdserverpb::LeaseRevokeResponse> KvCore::LeaseRevoke(

@@ -14,6 +14,7 @@
 #include <functional>
 #include <mutex>
 #include <string>
+#include <thread>
 
 #include "absl/status/statusor.h"
 #include "proto/internal.pb.h"
@@ -55,16 +56,28 @@ class KvCore {
   void Stop();
 
   absl::StatusOr<etcdserverpb::RangeResponse> Range(const etcdserverpb::RangeRequest& request);
+  absl::StatusOr<etcdserverpb::CompactionResponse> Compact(
+      const etcdserverpb::CompactionRequest& request);
+  absl::StatusOr<etcdserverpb::LeaseRevokeResponse> LeaseRevoke(
+      const etcdserverpb::LeaseRevokeRequest& request);
+
+  // Asynchronous writes for gRPC's callback API: no thread waits for the proposal.
+  // `done` runs exactly once: on the apply thread with the applied outcome, on the
+  // thread that refuses or expires the proposal, or inline when refused at once.
+  template <typename Response>
+  using Done = std::function<void(absl::StatusOr<Response>)>;
+  void PutAsync(const etcdserverpb::PutRequest& request, Done<etcdserverpb::PutResponse> done);
+  void DeleteRangeAsync(const etcdserverpb::DeleteRangeRequest& request,
+                        Done<etcdserverpb::DeleteRangeResponse> done);
+  void TxnAsync(const etcdserverpb::TxnRequest& request, Done<etcdserverpb::TxnResponse> done);
+  void LeaseGrantAsync(const etcdserverpb::LeaseGrantRequest& request,
+                       Done<etcdserverpb::LeaseGrantResponse> done);
+
+  // Blocking forms of the writes above, for callers with a thread to spare (tests).
   absl::StatusOr<etcdserverpb::PutResponse> Put(const etcdserverpb::PutRequest& request);
   absl::StatusOr<etcdserverpb::DeleteRangeResponse> DeleteRange(
       const etcdserverpb::DeleteRangeRequest& request);
   absl::StatusOr<etcdserverpb::TxnResponse> Txn(const etcdserverpb::TxnRequest& request);
-  absl::StatusOr<etcdserverpb::CompactionResponse> Compact(
-      const etcdserverpb::CompactionRequest& request);
-  absl::StatusOr<etcdserverpb::LeaseGrantResponse> LeaseGrant(
-      const etcdserverpb::LeaseGrantRequest& request);
-  absl::StatusOr<etcdserverpb::LeaseRevokeResponse> LeaseRevoke(
-      const etcdserverpb::LeaseRevokeRequest& request);
 
   // Proposes a command that has no client-visible response (membership commands)
   // and waits until it is applied.
@@ -93,6 +106,12 @@ class KvCore {
   using Clock = std::chrono::steady_clock;
 
   ApplyResult Propose(internalpb::InternalRequest request);
+  // Propose without waiting: `done` gets what Propose would have returned.
+  void ProposeAsync(internalpb::InternalRequest request, std::function<void(ApplyResult)> done);
+  // Expires asynchronous proposals past the request timeout (they have no waiting
+  // thread to notice), every kExpiryInterval until Stop.
+  void ExpiryLoop();
+  static constexpr std::chrono::milliseconds kExpiryInterval{100};
   // Hands `command` (request `id`) to the log; an error if it was refused at once.
   absl::Status Submit(uint64_t id, std::string command);
   absl::Status WaitApplied(uint64_t index, Clock::time_point deadline);
@@ -100,6 +119,13 @@ class KvCore {
 
   template <typename Response>
   absl::StatusOr<Response> ProposeAndUnwrap(internalpb::InternalRequest request);
+  template <typename Response, typename StartWrite>
+  static absl::StatusOr<Response> Await(StartWrite start_write);
+  template <typename Response>
+  void ProposeAndUnwrapAsync(internalpb::InternalRequest request, Done<Response> done);
+  // The typed response of an applied result, with this member's header.
+  template <typename Response>
+  absl::StatusOr<Response> Unwrap(ApplyResult result) const;
 
   const Options options_;
   storage::MvccStore* store_;
@@ -112,6 +138,9 @@ class KvCore {
   std::atomic<bool> stopped_{false};
   std::mutex applied_mu_;
   std::condition_variable applied_cv_;
+  std::mutex expiry_mu_;
+  std::condition_variable expiry_cv_;
+  std::thread expiry_thread_;
   const alarm::QuotaGuard* quota_ = nullptr;  // [maintenance]
   absl::Status CheckQuota(size_t request_bytes) const {
     return quota_ ? quota_->CheckWrite(request_bytes) : absl::OkStatus();

@@ -1,5 +1,7 @@
 #include "server/kv_core.h"
 
+#include <future>
+#include <memory>
 #include <thread>
 
 #include "gtest/gtest.h"
@@ -128,6 +130,61 @@ TEST_F(KvCoreTest, AfterStopRequestsFailWithServerStopped) {
   EXPECT_EQ(core_->Range(range).status().message(), "etcdserver: server stopped");
 }
 
+// Runs an asynchronous write and waits (with a deadline) for its single outcome.
+template <typename Response, typename Start>
+absl::StatusOr<Response> AwaitAsync(Start start) {
+  auto promise = std::make_shared<std::promise<absl::StatusOr<Response>>>();
+  std::future<absl::StatusOr<Response>> future = promise->get_future();
+  start([promise](absl::StatusOr<Response> result) { promise->set_value(std::move(result)); });
+  if (future.wait_for(std::chrono::seconds(10)) != std::future_status::ready) {
+    return absl::DeadlineExceededError("async write never completed");
+  }
+  return future.get();
+}
+
+TEST_F(KvCoreTest, AsyncWritesDeliverTheAppliedResponses) {
+  StartCore(DefaultOptions());
+  auto put = AwaitAsync<etcdserverpb::PutResponse>(
+      [&](auto done) { core_->PutAsync(PutRequest("k", "v"), std::move(done)); });
+  ASSERT_TRUE(put.ok()) << put.status();
+  EXPECT_EQ(put->header().revision(), 2);
+  EXPECT_EQ(put->header().member_id(), 0x1111u);
+
+  etcdserverpb::TxnRequest txn;
+  *txn.add_success()->mutable_request_put() = PutRequest("t", "1");
+  auto txn_result = AwaitAsync<etcdserverpb::TxnResponse>(
+      [&](auto done) { core_->TxnAsync(txn, std::move(done)); });
+  ASSERT_TRUE(txn_result.ok()) << txn_result.status();
+  EXPECT_TRUE(txn_result->succeeded());
+  EXPECT_EQ(txn_result->header().revision(), 3);
+
+  etcdserverpb::DeleteRangeRequest del;
+  del.set_key("k");
+  auto deleted = AwaitAsync<etcdserverpb::DeleteRangeResponse>(
+      [&](auto done) { core_->DeleteRangeAsync(del, std::move(done)); });
+  ASSERT_TRUE(deleted.ok()) << deleted.status();
+  EXPECT_EQ(deleted->deleted(), 1);
+  EXPECT_EQ(deleted->header().revision(), 4);
+}
+
+TEST_F(KvCoreTest, AsyncWriteErrorsComeThroughTheCallback) {
+  KvCore::Options options = DefaultOptions();
+  options.max_request_bytes = 100;
+  StartCore(options);
+  auto oversized = AwaitAsync<etcdserverpb::PutResponse>(
+      [&](auto done) { core_->PutAsync(PutRequest("k", std::string(200, 'x')), std::move(done)); });
+  EXPECT_EQ(oversized.status().message(), "etcdserver: request is too large");
+  etcdserverpb::PutRequest with_lease = PutRequest("k", "v");
+  with_lease.set_lease(123);
+  auto no_lease = AwaitAsync<etcdserverpb::PutResponse>(
+      [&](auto done) { core_->PutAsync(with_lease, std::move(done)); });
+  EXPECT_EQ(no_lease.status().message(), "etcdserver: requested lease not found");
+  core_->Stop();
+  auto stopped = AwaitAsync<etcdserverpb::PutResponse>(
+      [&](auto done) { core_->PutAsync(PutRequest("k", "v"), std::move(done)); });
+  EXPECT_EQ(stopped.status().message(), "etcdserver: server stopped");
+}
+
 // A log that accepts proposals but never commits them, to observe the timeout.
 class StuckLog : public ReplicationLog {
  public:
@@ -144,6 +201,7 @@ TEST_F(KvCoreTest, UncommittedProposalTimesOutWithEtcdsError) {
   options.request_timeout = std::chrono::milliseconds(50);
   KvCore core(options, &store_, &log);
   ASSERT_TRUE(core.Start().ok());
+  // Put waits on PutAsync, whose proposal only the expiry thread can end.
   absl::StatusOr<etcdserverpb::PutResponse> put = core.Put(PutRequest("k", "v"));
   EXPECT_EQ(put.status().code(), absl::StatusCode::kUnavailable);
   EXPECT_EQ(put.status().message(), "etcdserver: request timed out");
@@ -153,6 +211,22 @@ TEST_F(KvCoreTest, UncommittedProposalTimesOutWithEtcdsError) {
   // A serializable read does not wait for the log.
   range.set_serializable(true);
   EXPECT_TRUE(core.Range(range).ok());
+}
+
+TEST_F(KvCoreTest, StopFailsAsyncProposalsStillInFlight) {
+  StuckLog log;
+  KvCore::Options options = DefaultOptions();
+  options.request_timeout = std::chrono::hours(1);
+  KvCore core(options, &store_, &log);
+  ASSERT_TRUE(core.Start().ok());
+  std::promise<absl::StatusOr<etcdserverpb::PutResponse>> outcome;
+  core.PutAsync(PutRequest("k", "v"),
+                [&](absl::StatusOr<etcdserverpb::PutResponse> r) { outcome.set_value(r); });
+  std::future<absl::StatusOr<etcdserverpb::PutResponse>> future = outcome.get_future();
+  EXPECT_EQ(future.wait_for(std::chrono::milliseconds(0)), std::future_status::timeout);
+  core.Stop();
+  ASSERT_EQ(future.wait_for(std::chrono::seconds(10)), std::future_status::ready);
+  EXPECT_EQ(future.get().status().message(), "etcdserver: server stopped");
 }
 
 }  // namespace

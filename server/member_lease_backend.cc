@@ -1,6 +1,7 @@
 #include "server/member_lease_backend.h"
 
 #include <chrono>
+#include <utility>
 
 #include "grpcpp/client_context.h"
 #include "proto/rpc.grpc.pb.h"
@@ -19,9 +20,8 @@ etcdserverpb::ResponseHeader MemberLeaseBackend::Header() {
   return header;
 }
 
-absl::StatusOr<etcdserverpb::LeaseGrantResponse> MemberLeaseBackend::Grant(
-    const etcdserverpb::LeaseGrantRequest& request) {
-  return core_->LeaseGrant(request);
+void MemberLeaseBackend::Grant(const etcdserverpb::LeaseGrantRequest& request, GrantDone done) {
+  core_->LeaseGrantAsync(request, std::move(done));
 }
 
 absl::StatusOr<etcdserverpb::LeaseRevokeResponse> MemberLeaseBackend::Revoke(

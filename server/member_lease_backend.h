@@ -30,8 +30,7 @@ class MemberLeaseBackend : public lease::LeaseBackend {
         }) {}
 
   etcdserverpb::ResponseHeader Header() override;
-  absl::StatusOr<etcdserverpb::LeaseGrantResponse> Grant(
-      const etcdserverpb::LeaseGrantRequest& request) override;
+  void Grant(const etcdserverpb::LeaseGrantRequest& request, GrantDone done) override;
   absl::StatusOr<etcdserverpb::LeaseRevokeResponse> Revoke(
       const etcdserverpb::LeaseRevokeRequest& request) override;
   absl::StatusOr<int64_t> Renew(int64_t id) override;

@@ -1,6 +1,8 @@
 #include "server/request_waiter.h"
 
 #include <thread>
+#include <utility>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "gtest/gtest.h"
@@ -46,6 +48,53 @@ TEST(RequestWaiterTest, FailAllCompletesEveryWaiter) {
   waiter.FailAll(Result(etcd_errors::Stopped()));
   EXPECT_EQ(a.get().status().message(), "etcdserver: server stopped");
   EXPECT_EQ(b.get().status().message(), "etcdserver: server stopped");
+}
+
+TEST(RequestWaiterTest, CompleteRunsTheRegisteredCallback) {
+  RequestWaiter<Result> waiter;
+  std::vector<Result> seen;
+  waiter.RegisterCallback(7, Clock::now() + std::chrono::hours(1),
+                          [&](Result r) { seen.push_back(std::move(r)); });
+  EXPECT_EQ(waiter.PendingCount(), 1u);
+  EXPECT_TRUE(waiter.Complete(7, 42));
+  ASSERT_EQ(seen.size(), 1u);
+  EXPECT_EQ(*seen[0], 42);
+  EXPECT_EQ(waiter.PendingCount(), 0u);
+  // A second completion (e.g. a late apply after expiry) finds nothing.
+  EXPECT_FALSE(waiter.Complete(7, 43));
+  EXPECT_EQ(seen.size(), 1u);
+}
+
+TEST(RequestWaiterTest, ExpireCallbacksRunsOnlyThoseDue) {
+  RequestWaiter<Result> waiter;
+  const Clock::time_point now = Clock::now();
+  std::vector<std::pair<int, Result>> seen;
+  waiter.RegisterCallback(1, now - std::chrono::milliseconds(1),
+                          [&](Result r) { seen.emplace_back(1, std::move(r)); });
+  waiter.RegisterCallback(2, now + std::chrono::hours(1),
+                          [&](Result r) { seen.emplace_back(2, std::move(r)); });
+  waiter.ExpireCallbacks(now, [] { return Result(etcd_errors::Timeout()); });
+  ASSERT_EQ(seen.size(), 1u);
+  EXPECT_EQ(seen[0].first, 1);
+  EXPECT_EQ(seen[0].second.status().message(), "etcdserver: request timed out");
+  EXPECT_EQ(waiter.PendingCount(), 1u);
+  EXPECT_FALSE(waiter.Complete(1, 5));
+  EXPECT_TRUE(waiter.Complete(2, 5));
+  ASSERT_EQ(seen.size(), 2u);
+  EXPECT_EQ(*seen[1].second, 5);
+}
+
+TEST(RequestWaiterTest, FailAllAndCancelCoverCallbacks) {
+  RequestWaiter<Result> waiter;
+  std::vector<Result> seen;
+  const Clock::time_point later = Clock::now() + std::chrono::hours(1);
+  waiter.RegisterCallback(1, later, [&](Result r) { seen.push_back(std::move(r)); });
+  waiter.RegisterCallback(2, later, [&](Result r) { seen.push_back(std::move(r)); });
+  EXPECT_TRUE(waiter.Cancel(2));
+  waiter.FailAll(Result(etcd_errors::Stopped()));
+  ASSERT_EQ(seen.size(), 1u);
+  EXPECT_EQ(seen[0].status().message(), "etcdserver: server stopped");
+  EXPECT_EQ(waiter.PendingCount(), 0u);
 }
 
 TEST(RequestIdGeneratorTest, IdsAreUniqueAndCarryTheMemberPrefix) {

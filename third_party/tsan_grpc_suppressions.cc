@@ -55,6 +55,9 @@ extern "C" const char* __tsan_default_suppressions() {
          "called_from_lib:libabsl_exponential_biased.so\n"
          // Header-only gRPC code compiled into our binaries, racing with the uninstrumented
          // library thread that completes the call: invisible synchronization again.
-         "race:grpc::internal::CallOpClientRecvStatus::FinishOp\n";
+         "race:grpc::internal::CallOpClientRecvStatus::FinishOp\n"
+         // Same for a callback-API unary call finishing on a library thread: the handler's
+         // std::function is destroyed in memory the library freed and reused unseen.
+         "race:grpc::internal::CallbackUnaryHandler\n";
 }
 #endif

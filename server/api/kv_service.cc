@@ -16,6 +16,24 @@ grpc::Status Serve(absl::Status validation, Call call, Response* response) {
   return grpc::Status::OK;
 }
 
+// The asynchronous form: validates, starts the core's write, and finishes the
+// call from the core's callback. `response` lives until the call is finished.
+template <typename Response, typename StartWrite>
+grpc::ServerUnaryReactor* ServeAsync(grpc::CallbackServerContext* context, absl::Status validation,
+                                     StartWrite start_write, Response* response) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  if (!validation.ok()) {
+    reactor->Finish(ToGrpcStatus(validation));
+    return reactor;
+  }
+  start_write([reactor, response](absl::StatusOr<Response> result) {
+    if (!result.ok()) return reactor->Finish(ToGrpcStatus(result.status()));
+    *response = std::move(*result);
+    reactor->Finish(grpc::Status::OK);
+  });
+  return reactor;
+}
+
 }  // namespace
 
 grpc::Status KvService::Range(grpc::ServerContext*, const etcdserverpb::RangeRequest* request,
@@ -24,23 +42,37 @@ grpc::Status KvService::Range(grpc::ServerContext*, const etcdserverpb::RangeReq
       ValidateRange(*request), [&] { return core_->Range(*request); }, response);
 }
 
-grpc::Status KvService::Put(grpc::ServerContext*, const etcdserverpb::PutRequest* request,
-                            etcdserverpb::PutResponse* response) {
-  return Serve(
-      ValidatePut(*request), [&] { return core_->Put(*request); }, response);
+grpc::ServerUnaryReactor* KvService::Put(grpc::CallbackServerContext* context,
+                                         const etcdserverpb::PutRequest* request,
+                                         etcdserverpb::PutResponse* response) {
+  return ServeAsync(
+      context, ValidatePut(*request),
+      [&](KvCore::Done<etcdserverpb::PutResponse> done) {
+        core_->PutAsync(*request, std::move(done));
+      },
+      response);
 }
 
-grpc::Status KvService::DeleteRange(grpc::ServerContext*,
-                                    const etcdserverpb::DeleteRangeRequest* request,
-                                    etcdserverpb::DeleteRangeResponse* response) {
-  return Serve(
-      ValidateDeleteRange(*request), [&] { return core_->DeleteRange(*request); }, response);
+grpc::ServerUnaryReactor* KvService::DeleteRange(grpc::CallbackServerContext* context,
+                                                 const etcdserverpb::DeleteRangeRequest* request,
+                                                 etcdserverpb::DeleteRangeResponse* response) {
+  return ServeAsync(
+      context, ValidateDeleteRange(*request),
+      [&](KvCore::Done<etcdserverpb::DeleteRangeResponse> done) {
+        core_->DeleteRangeAsync(*request, std::move(done));
+      },
+      response);
 }
 
-grpc::Status KvService::Txn(grpc::ServerContext*, const etcdserverpb::TxnRequest* request,
-                            etcdserverpb::TxnResponse* response) {
-  return Serve(
-      ValidateTxn(*request, max_txn_ops_), [&] { return core_->Txn(*request); }, response);
+grpc::ServerUnaryReactor* KvService::Txn(grpc::CallbackServerContext* context,
+                                         const etcdserverpb::TxnRequest* request,
+                                         etcdserverpb::TxnResponse* response) {
+  return ServeAsync(
+      context, ValidateTxn(*request, max_txn_ops_),
+      [&](KvCore::Done<etcdserverpb::TxnResponse> done) {
+        core_->TxnAsync(*request, std::move(done));
+      },
+      response);
 }
 
 grpc::Status KvService::Compact(grpc::ServerContext*,

@@ -2,6 +2,7 @@
 
 #include <random>
 #include <string>
+#include <utility>
 
 namespace raftkv::server::lease {
 namespace {
@@ -23,15 +24,20 @@ int64_t LeaseService::PickLeaseId() {
   }
 }
 
-grpc::Status LeaseService::LeaseGrant(grpc::ServerContext*,
-                                      const etcdserverpb::LeaseGrantRequest* request,
-                                      etcdserverpb::LeaseGrantResponse* response) {
+grpc::ServerUnaryReactor* LeaseService::LeaseGrant(grpc::CallbackServerContext* context,
+                                                   const etcdserverpb::LeaseGrantRequest* request,
+                                                   etcdserverpb::LeaseGrantResponse* response) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   etcdserverpb::LeaseGrantRequest proposal = *request;
   if (proposal.id() == 0) proposal.set_id(PickLeaseId());
-  absl::StatusOr<etcdserverpb::LeaseGrantResponse> granted = backend_->Grant(proposal);
-  if (!granted.ok()) return ToGrpc(granted.status());
-  *response = *granted;
-  return grpc::Status::OK;
+  // `response` lives until the reactor finishes.
+  backend_->Grant(proposal,
+                  [reactor, response](absl::StatusOr<etcdserverpb::LeaseGrantResponse> granted) {
+                    if (!granted.ok()) return reactor->Finish(ToGrpc(granted.status()));
+                    *response = std::move(*granted);
+                    reactor->Finish(grpc::Status::OK);
+                  });
+  return reactor;
 }
 
 grpc::Status LeaseService::LeaseRevoke(grpc::ServerContext*,

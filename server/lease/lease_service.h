@@ -4,6 +4,8 @@
 #ifndef RAFTKV_SERVER_LEASE_LEASE_SERVICE_H_
 #define RAFTKV_SERVER_LEASE_LEASE_SERVICE_H_
 
+#include <functional>
+
 #include "absl/status/statusor.h"
 #include "proto/rpc.grpc.pb.h"
 #include "server/lease/lessor.h"
@@ -16,10 +18,11 @@ class LeaseBackend {
   virtual ~LeaseBackend() = default;
   // cluster_id, member_id, revision, raft_term of this member.
   virtual etcdserverpb::ResponseHeader Header() = 0;
-  // Proposes the grant (request.ID is already non-zero) and returns the
-  // applied result (Lessor::Grant's response, header filled).
-  virtual absl::StatusOr<etcdserverpb::LeaseGrantResponse> Grant(
-      const etcdserverpb::LeaseGrantRequest& request) = 0;
+  // Proposes the grant (request.ID is already non-zero) and hands `done` the
+  // applied result (Lessor::Grant's response, header filled) without blocking:
+  // `done` runs exactly once, on whichever thread learns the outcome.
+  using GrantDone = std::function<void(absl::StatusOr<etcdserverpb::LeaseGrantResponse>)>;
+  virtual void Grant(const etcdserverpb::LeaseGrantRequest& request, GrantDone done) = 0;
   // Proposes the revoke; on apply the attached keys are deleted in one revision.
   virtual absl::StatusOr<etcdserverpb::LeaseRevokeResponse> Revoke(
       const etcdserverpb::LeaseRevokeRequest& request) = 0;
@@ -31,14 +34,17 @@ class LeaseBackend {
       const etcdserverpb::LeaseTimeToLiveRequest& request) = 0;
 };
 
-class LeaseService final : public etcdserverpb::Lease::Service {
+// LeaseGrant uses gRPC's callback API, so a grant in flight holds no thread
+// (grant-heavy loads, e.g. many services registering at once).
+class LeaseService final
+    : public etcdserverpb::Lease::WithCallbackMethod_LeaseGrant<etcdserverpb::Lease::Service> {
  public:
   // Both must outlive the service.
   LeaseService(Lessor* lessor, LeaseBackend* backend);
 
-  grpc::Status LeaseGrant(grpc::ServerContext* context,
-                          const etcdserverpb::LeaseGrantRequest* request,
-                          etcdserverpb::LeaseGrantResponse* response) override;
+  grpc::ServerUnaryReactor* LeaseGrant(grpc::CallbackServerContext* context,
+                                       const etcdserverpb::LeaseGrantRequest* request,
+                                       etcdserverpb::LeaseGrantResponse* response) override;
   grpc::Status LeaseRevoke(grpc::ServerContext* context,
                            const etcdserverpb::LeaseRevokeRequest* request,
                            etcdserverpb::LeaseRevokeResponse* response) override;

@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <filesystem>
+#include <utility>
 
 #include "gtest/gtest.h"
 
@@ -19,15 +20,14 @@ class DirectBackend : public LeaseBackend {
     header.set_member_id(7);
     return header;
   }
-  absl::StatusOr<etcdserverpb::LeaseGrantResponse> Grant(
-      const etcdserverpb::LeaseGrantRequest& request) override {
+  void Grant(const etcdserverpb::LeaseGrantRequest& request, GrantDone done) override {
     auto granted = lessor_->Grant(request.id(), request.ttl(), ++index_);
-    if (!granted.ok()) return granted.status();
+    if (!granted.ok()) return done(granted.status());
     etcdserverpb::LeaseGrantResponse response;
     *response.mutable_header() = Header();
     response.set_id(granted->id);
     response.set_ttl(granted->ttl);
-    return response;
+    done(std::move(response));
   }
   absl::StatusOr<etcdserverpb::LeaseRevokeResponse> Revoke(
       const etcdserverpb::LeaseRevokeRequest& request) override {
