@@ -53,11 +53,17 @@ extern "C" const char* __tsan_default_suppressions() {
          "called_from_lib:libabsl_debugging_internal.so\n"
          "called_from_lib:libabsl_demangle_internal.so\n"
          "called_from_lib:libabsl_exponential_biased.so\n"
-         // Header-only gRPC code compiled into our binaries, racing with the uninstrumented
-         // library thread that completes the call: invisible synchronization again.
+         // Header-only gRPC code compiled into our binaries (client calls, and the callback
+         // API's op sets, interceptor batches and handlers) is completed by threads of the
+         // uninstrumented library, whose synchronization TSAN cannot see; one handler's
+         // std::function is even destroyed in memory the library freed and reused unseen.
          "race:grpc::internal::CallOpClientRecvStatus::FinishOp\n"
-         // Same for a callback-API unary call finishing on a library thread: the handler's
-         // std::function is destroyed in memory the library freed and reused unseen.
-         "race:grpc::internal::CallbackUnaryHandler\n";
+         "race:grpc::internal::CallOpSet\n"
+         "race:grpc::internal::InterceptorBatchMethodsImpl\n"
+         "race:grpc::internal::CallbackUnaryHandler\n"
+         "race:grpc::internal::CallbackBidiHandler\n"
+         "race:grpc::internal::CallbackWithSuccessTag\n"
+         "race:grpc::internal::CallOpSendMessage\n"
+         "race:grpc::internal::CallOpRecvMessage\n";
 }
 #endif
