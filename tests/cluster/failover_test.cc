@@ -2,6 +2,7 @@
 // SIGKILLed, a follower restarts, a follower falls so far behind that the leader has
 // compacted the entries it misses and must send a snapshot. No acknowledged write may
 // be lost, and every member must end up holding every one of them.
+#include <chrono>
 #include <filesystem>
 #include <string>
 
@@ -95,6 +96,40 @@ TEST_F(FailoverTest, RestartedFollowerCatchesUp) {
   auto after = PutKeys(cluster_->Rpc(leader), "k/after/", 20);
   ASSERT_TRUE(after.ok()) << after.status();
   EXPECT_TRUE(WaitForKeys(cluster_->Rpc(follower), "k/after/", *after, seconds(10)).ok());
+}
+
+// Without a quorum a write can never commit. The member must still answer it within its
+// request timeout (7 s) with etcd's error, keep serving local reads, and take writes
+// again once a quorum is back. (Writes are finished from the apply thread; a write that
+// is never applied is ended by the member's expiry of pending proposals.)
+TEST_F(FailoverTest, WriteWithoutQuorumFailsInTimeAndTheMemberRecovers) {
+  StartCluster();
+  const int leader = cluster_->WaitForLeader(seconds(10));
+  ASSERT_GE(leader, 0);
+  auto before = PutKeys(cluster_->Rpc(leader), "q/before/", 10);
+  ASSERT_TRUE(before.ok()) << before.status();
+  const int first = AnyFollower(leader);
+  const int second = AnyFollower(first);
+  cluster_->Kill(first);
+  cluster_->Kill(second);
+
+  const auto started = std::chrono::steady_clock::now();
+  absl::Status lonely = cluster_->Rpc(leader).Put("q/lonely", "v", seconds(30));
+  const auto took = std::chrono::steady_clock::now() - started;
+  EXPECT_EQ(lonely.code(), absl::StatusCode::kUnavailable) << lonely;
+  EXPECT_TRUE(absl::StrContains(lonely.message(), "etcdserver: request timed out") ||
+              absl::StrContains(lonely.message(), "etcdserver: no leader"))
+      << lonely;
+  EXPECT_LT(took, seconds(15)) << "the write hung past the member's request timeout";
+  auto local = cluster_->Rpc(leader).SerializableRangePrefix("q/before/");
+  ASSERT_TRUE(local.ok()) << local.status();
+  EXPECT_EQ(*local, *before);
+
+  ASSERT_TRUE(cluster_->Restart(first).ok());
+  const int new_leader = cluster_->WaitForLeader(seconds(20));
+  ASSERT_GE(new_leader, 0) << "no leader once two of three members are back";
+  auto after = PutKeys(cluster_->Rpc(leader), "q/after/", 10);
+  ASSERT_TRUE(after.ok()) << after.status();
 }
 
 TEST_F(FailoverTest, FollowerLaggingPastCompactionIsCaughtUpBySnapshot) {
