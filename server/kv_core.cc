@@ -40,7 +40,7 @@ void KvCore::Stop() {
     expiry_cv_.notify_all();
   }
   if (expiry_thread_.joinable()) expiry_thread_.join();
-  waiter_.FailAll(etcd_errors::Stopped());
+  waiter_.FailAll([] { return ApplyResult(etcd_errors::Stopped()); });
 }
 
 void KvCore::ExpiryLoop() {
@@ -49,7 +49,7 @@ void KvCore::ExpiryLoop() {
   while (!stopped_.load()) {
     expiry_cv_.wait_for(lock, kExpiryInterval);
     lock.unlock();
-    waiter_.ExpireCallbacks(Clock::now(), [] { return ApplyResult(etcd_errors::Timeout()); });
+    waiter_.ExpireDue(Clock::now(), [] { return ApplyResult(etcd_errors::Timeout()); });
     lock.lock();
   }
 }
@@ -74,28 +74,20 @@ void KvCore::OnCommitted(uint64_t index, const std::string& command) {
   waiter_.Complete(request.header().id(), std::move(result));
 }
 
-ApplyResult KvCore::Propose(internalpb::InternalRequest request) {
-  if (stopped_.load()) return etcd_errors::Stopped();
-  const uint64_t id = ids_.Next();
-  request.mutable_header()->set_id(id);
-  request.mutable_header()->set_member_id(options_.member_id);
-  std::string command = request.SerializeAsString();
-  if (command.size() > options_.max_request_bytes) return etcd_errors::RequestTooLarge();
+template <typename Result, typename Launch>
+Result KvCore::Await(Launch launch) {
+  // `done` runs exactly once (the expiry thread bounds the wait by the request
+  // timeout), so waiting on the future without a deadline cannot hang.
+  auto promise = std::make_shared<std::promise<Result>>();
+  std::future<Result> future = promise->get_future();
+  launch([promise](Result result) { promise->set_value(std::move(result)); });
+  return future.get();
+}
 
-  const Clock::time_point deadline = Clock::now() + options_.request_timeout;
-  std::future<ApplyResult> future = waiter_.Register(id);
-  const http::ServerMetrics& metrics = http::ServerMetrics::Get();  // [maintenance]
-  if (absl::Status s = Submit(id, std::move(command)); !s.ok()) {
-    waiter_.Cancel(id);
-    metrics.proposals_failed_total->Inc();
-    return s;
-  }
-  metrics.proposals_pending->Add(1);
-  ApplyResult result = waiter_.Wait(id, future, deadline, ApplyResult(etcd_errors::Timeout()));
-  metrics.proposals_pending->Add(-1);
-  // Only proposals that never applied count as failed (not e.g. a compacted-revision error).
-  if (absl::IsUnavailable(result.status())) metrics.proposals_failed_total->Inc();
-  return result;
+ApplyResult KvCore::Propose(internalpb::InternalRequest request) {
+  return Await<ApplyResult>([&](std::function<void(ApplyResult)> done) {
+    ProposeAsync(std::move(request), std::move(done));
+  });
 }
 
 void KvCore::ProposeAsync(internalpb::InternalRequest request,
@@ -109,13 +101,15 @@ void KvCore::ProposeAsync(internalpb::InternalRequest request,
 
   const http::ServerMetrics& metrics = http::ServerMetrics::Get();  // [maintenance]
   metrics.proposals_pending->Add(1);
-  waiter_.RegisterCallback(id, Clock::now() + options_.request_timeout,
-                           [&metrics, done = std::move(done)](ApplyResult result) {
-                             metrics.proposals_pending->Add(-1);
-                             if (absl::IsUnavailable(result.status()))
-                               metrics.proposals_failed_total->Inc();
-                             done(std::move(result));
-                           });
+  waiter_.Register(id, Clock::now() + options_.request_timeout,
+                   [&metrics, done = std::move(done)](ApplyResult result) {
+                     metrics.proposals_pending->Add(-1);
+                     // Only proposals that never applied count as failed (not e.g. a
+                     // compacted-revision error).
+                     if (absl::IsUnavailable(result.status()))
+                       metrics.proposals_failed_total->Inc();
+                     done(std::move(result));
+                   });
   // Stop may have failed every waiter between the check above and the registration.
   if (stopped_.load()) {
     waiter_.Complete(id, etcd_errors::Stopped());
@@ -192,8 +186,8 @@ absl::StatusOr<etcdserverpb::RangeResponse> KvCore::Range(
 
 void KvCore::PutAsync(const etcdserverpb::PutRequest& request,
                       Done<etcdserverpb::PutResponse> done) {
-  if (absl::Status s = CheckQuota(request.ByteSizeLong()); !s.ok())
-    return done(s);  // [maintenance]
+  // [maintenance]
+  if (absl::Status s = CheckQuota(request.ByteSizeLong()); !s.ok()) return done(s);
   internalpb::InternalRequest internal;
   *internal.mutable_put() = request;
   ProposeAndUnwrapAsync<etcdserverpb::PutResponse>(std::move(internal), std::move(done));
@@ -217,32 +211,21 @@ void KvCore::TxnAsync(const etcdserverpb::TxnRequest& request,
 }
 
 absl::StatusOr<etcdserverpb::PutResponse> KvCore::Put(const etcdserverpb::PutRequest& request) {
-  return Await<etcdserverpb::PutResponse>(
+  return Await<absl::StatusOr<etcdserverpb::PutResponse>>(
       [&](Done<etcdserverpb::PutResponse> done) { PutAsync(request, std::move(done)); });
 }
 
 absl::StatusOr<etcdserverpb::DeleteRangeResponse> KvCore::DeleteRange(
     const etcdserverpb::DeleteRangeRequest& request) {
-  return Await<etcdserverpb::DeleteRangeResponse>(
+  return Await<absl::StatusOr<etcdserverpb::DeleteRangeResponse>>(
       [&](Done<etcdserverpb::DeleteRangeResponse> done) {
         DeleteRangeAsync(request, std::move(done));
       });
 }
 
 absl::StatusOr<etcdserverpb::TxnResponse> KvCore::Txn(const etcdserverpb::TxnRequest& request) {
-  return Await<etcdserverpb::TxnResponse>(
+  return Await<absl::StatusOr<etcdserverpb::TxnResponse>>(
       [&](Done<etcdserverpb::TxnResponse> done) { TxnAsync(request, std::move(done)); });
-}
-
-template <typename Response, typename StartWrite>
-absl::StatusOr<Response> KvCore::Await(StartWrite start_write) {
-  // `done` runs exactly once (the expiry thread bounds the wait by the request
-  // timeout), so waiting on the future without a deadline cannot hang.
-  auto promise = std::make_shared<std::promise<absl::StatusOr<Response>>>();
-  std::future<absl::StatusOr<Response>> future = promise->get_future();
-  start_write(
-      [promise](absl::StatusOr<Response> result) { promise->set_value(std::move(result)); });
-  return future.get();
 }
 
 absl::StatusOr<etcdserverpb::CompactionResponse> KvCore::Compact(
@@ -254,8 +237,8 @@ absl::StatusOr<etcdserverpb::CompactionResponse> KvCore::Compact(
 
 void KvCore::LeaseGrantAsync(const etcdserverpb::LeaseGrantRequest& request,
                              Done<etcdserverpb::LeaseGrantResponse> done) {
-  if (absl::Status s = CheckQuota(request.ByteSizeLong()); !s.ok())
-    return done(s);  // [maintenance]
+  // [maintenance]
+  if (absl::Status s = CheckQuota(request.ByteSizeLong()); !s.ok()) return done(s);
   internalpb::InternalRequest internal;
   *internal.mutable_lease_grant() = request;
   ProposeAndUnwrapAsync<etcdserverpb::LeaseGrantResponse>(std::move(internal), std::move(done));

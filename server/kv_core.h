@@ -2,8 +2,9 @@
 // log, waits for their applied outcome, and serves reads (linearizable via ReadIndex,
 // serializable directly from the local store).
 //
-//   Put/DeleteRange/Txn/Compact: InternalRequest{unique id} → log.Append → (commit) →
-//   apply thread: Applier → RequestWaiter.Complete(id) → the waiting caller returns.
+//   Writes: InternalRequest{unique id} → log.Append → (commit) → apply thread:
+//   Applier → RequestWaiter.Complete(id) → the caller's callback (or, for the
+//   blocking forms, the waiting caller) gets the result.
 #ifndef RAFTKV_SERVER_KV_CORE_H_
 #define RAFTKV_SERVER_KV_CORE_H_
 
@@ -105,11 +106,13 @@ class KvCore {
  private:
   using Clock = std::chrono::steady_clock;
 
-  ApplyResult Propose(internalpb::InternalRequest request);
-  // Propose without waiting: `done` gets what Propose would have returned.
+  // Proposes `request`; `done` gets the applied result, or etcd's error if it is
+  // refused, not applied within the request timeout, or the core stops first.
   void ProposeAsync(internalpb::InternalRequest request, std::function<void(ApplyResult)> done);
-  // Expires asynchronous proposals past the request timeout (they have no waiting
-  // thread to notice), every kExpiryInterval until Stop.
+  // ProposeAsync, waiting for the result.
+  ApplyResult Propose(internalpb::InternalRequest request);
+  // Ends proposals past the request timeout (no thread waits to notice), every
+  // kExpiryInterval until Stop.
   void ExpiryLoop();
   static constexpr std::chrono::milliseconds kExpiryInterval{100};
   // Hands `command` (request `id`) to the log; an error if it was refused at once.
@@ -119,8 +122,10 @@ class KvCore {
 
   template <typename Response>
   absl::StatusOr<Response> ProposeAndUnwrap(internalpb::InternalRequest request);
-  template <typename Response, typename StartWrite>
-  static absl::StatusOr<Response> Await(StartWrite start_write);
+  // Runs an asynchronous operation to completion on the calling thread: `launch`
+  // receives the callback that fulfils the wait.
+  template <typename Result, typename Launch>
+  static Result Await(Launch launch);
   template <typename Response>
   void ProposeAndUnwrapAsync(internalpb::InternalRequest request, Done<Response> done);
   // The typed response of an applied result, with this member's header.

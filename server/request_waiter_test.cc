@@ -1,11 +1,13 @@
 #include "server/request_waiter.h"
 
+#include <future>
 #include <thread>
 #include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "gtest/gtest.h"
+#include "server/etcd_errors.h"
 #include "server/request_id_generator.h"
 
 namespace raftkv::server {
@@ -14,47 +16,11 @@ namespace {
 using Result = absl::StatusOr<int>;
 using Clock = std::chrono::steady_clock;
 
-TEST(RequestWaiterTest, CompleteFulfilsTheRegisteredWaiter) {
-  RequestWaiter<Result> waiter;
-  auto future = waiter.Register(1);
-  std::thread completer([&] { EXPECT_TRUE(waiter.Complete(1, 42)); });
-  Result result = waiter.Wait(1, future, Clock::now() + std::chrono::seconds(10),
-                              Result(absl::UnavailableError("timeout")));
-  completer.join();
-  ASSERT_TRUE(result.ok());
-  EXPECT_EQ(*result, 42);
-  EXPECT_EQ(waiter.PendingCount(), 0u);
-}
-
-TEST(RequestWaiterTest, CompleteForUnknownIdIsANoOp) {
-  RequestWaiter<Result> waiter;
-  EXPECT_FALSE(waiter.Complete(99, 1));
-}
-
-TEST(RequestWaiterTest, TimesOutAndForgetsTheId) {
-  RequestWaiter<Result> waiter;
-  auto future = waiter.Register(5);
-  Result result = waiter.Wait(5, future, Clock::now() + std::chrono::milliseconds(20),
-                              Result(etcd_errors::Timeout()));
-  EXPECT_EQ(result.status().message(), "etcdserver: request timed out");
-  EXPECT_EQ(waiter.PendingCount(), 0u);
-  EXPECT_FALSE(waiter.Complete(5, 1));
-}
-
-TEST(RequestWaiterTest, FailAllCompletesEveryWaiter) {
-  RequestWaiter<Result> waiter;
-  auto a = waiter.Register(1);
-  auto b = waiter.Register(2);
-  waiter.FailAll(Result(etcd_errors::Stopped()));
-  EXPECT_EQ(a.get().status().message(), "etcdserver: server stopped");
-  EXPECT_EQ(b.get().status().message(), "etcdserver: server stopped");
-}
-
-TEST(RequestWaiterTest, CompleteRunsTheRegisteredCallback) {
+TEST(RequestWaiterTest, CompleteRunsTheRegisteredCallbackOnce) {
   RequestWaiter<Result> waiter;
   std::vector<Result> seen;
-  waiter.RegisterCallback(7, Clock::now() + std::chrono::hours(1),
-                          [&](Result r) { seen.push_back(std::move(r)); });
+  waiter.Register(7, Clock::now() + std::chrono::hours(1),
+                  [&](Result r) { seen.push_back(std::move(r)); });
   EXPECT_EQ(waiter.PendingCount(), 1u);
   EXPECT_TRUE(waiter.Complete(7, 42));
   ASSERT_EQ(seen.size(), 1u);
@@ -65,15 +31,32 @@ TEST(RequestWaiterTest, CompleteRunsTheRegisteredCallback) {
   EXPECT_EQ(seen.size(), 1u);
 }
 
-TEST(RequestWaiterTest, ExpireCallbacksRunsOnlyThoseDue) {
+TEST(RequestWaiterTest, CompleteFromAnotherThread) {
+  RequestWaiter<Result> waiter;
+  std::promise<Result> outcome;
+  waiter.Register(1, Clock::now() + std::chrono::hours(1),
+                  [&](Result r) { outcome.set_value(std::move(r)); });
+  std::thread completer([&] { EXPECT_TRUE(waiter.Complete(1, 42)); });
+  std::future<Result> future = outcome.get_future();
+  ASSERT_EQ(future.wait_for(std::chrono::seconds(10)), std::future_status::ready);
+  EXPECT_EQ(*future.get(), 42);
+  completer.join();
+}
+
+TEST(RequestWaiterTest, CompleteForUnknownIdIsANoOp) {
+  RequestWaiter<Result> waiter;
+  EXPECT_FALSE(waiter.Complete(99, 1));
+}
+
+TEST(RequestWaiterTest, ExpireDueRunsOnlyThoseDue) {
   RequestWaiter<Result> waiter;
   const Clock::time_point now = Clock::now();
   std::vector<std::pair<int, Result>> seen;
-  waiter.RegisterCallback(1, now - std::chrono::milliseconds(1),
-                          [&](Result r) { seen.emplace_back(1, std::move(r)); });
-  waiter.RegisterCallback(2, now + std::chrono::hours(1),
-                          [&](Result r) { seen.emplace_back(2, std::move(r)); });
-  waiter.ExpireCallbacks(now, [] { return Result(etcd_errors::Timeout()); });
+  waiter.Register(1, now - std::chrono::milliseconds(1),
+                  [&](Result r) { seen.emplace_back(1, std::move(r)); });
+  waiter.Register(2, now + std::chrono::hours(1),
+                  [&](Result r) { seen.emplace_back(2, std::move(r)); });
+  waiter.ExpireDue(now, [] { return Result(etcd_errors::Timeout()); });
   ASSERT_EQ(seen.size(), 1u);
   EXPECT_EQ(seen[0].first, 1);
   EXPECT_EQ(seen[0].second.status().message(), "etcdserver: request timed out");
@@ -84,16 +67,16 @@ TEST(RequestWaiterTest, ExpireCallbacksRunsOnlyThoseDue) {
   EXPECT_EQ(*seen[1].second, 5);
 }
 
-TEST(RequestWaiterTest, FailAllAndCancelCoverCallbacks) {
+TEST(RequestWaiterTest, FailAllCompletesEveryWaiter) {
   RequestWaiter<Result> waiter;
   std::vector<Result> seen;
   const Clock::time_point later = Clock::now() + std::chrono::hours(1);
-  waiter.RegisterCallback(1, later, [&](Result r) { seen.push_back(std::move(r)); });
-  waiter.RegisterCallback(2, later, [&](Result r) { seen.push_back(std::move(r)); });
-  EXPECT_TRUE(waiter.Cancel(2));
-  waiter.FailAll(Result(etcd_errors::Stopped()));
-  ASSERT_EQ(seen.size(), 1u);
+  waiter.Register(1, later, [&](Result r) { seen.push_back(std::move(r)); });
+  waiter.Register(2, later, [&](Result r) { seen.push_back(std::move(r)); });
+  waiter.FailAll([] { return Result(etcd_errors::Stopped()); });
+  ASSERT_EQ(seen.size(), 2u);
   EXPECT_EQ(seen[0].status().message(), "etcdserver: server stopped");
+  EXPECT_EQ(seen[1].status().message(), "etcdserver: server stopped");
   EXPECT_EQ(waiter.PendingCount(), 0u);
 }
 
